@@ -1,0 +1,56 @@
+# Kohtaamo: `make run` serves the app, `make test` runs the suite (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(PY) -m flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test serve install install-dev translations compile-translations extract-translations bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.runtime compile-translations
+
+install-dev: $(VENV)/.dev node_modules/.installed compile-translations
+
+compile-translations: $(VENV)/.runtime
+	$(VENV)/bin/pybabel -q compile -d translations
+
+extract-translations: $(VENV)/.runtime
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ --no-location --omit-header -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-location --omit-header --ignore-obsolete
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+# Production-like: several gunicorn workers (set DATABASE_URL and REDIS_URL); run
+# `flask mail deliver` as a second process.
+serve: install
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn --workers $${WORKERS:-4} --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+bench: install-dev
+	for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules

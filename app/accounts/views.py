@@ -1,0 +1,121 @@
+"""Login, logout, password reset and the profile page (language, API tokens, calendar feed)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from app.accounts import services
+from app.accounts.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, TokenForm
+from app.accounts.models import ApiToken, User
+from app.core.forms import populate_errors
+from app.errors import DomainError
+from app.extensions import db, limiter
+from app.mail.services import enqueue
+from app.web import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("Wrong email or password."))
+        else:
+            db.session.commit()
+            session.clear()  # no session fixation: a fresh session after login
+            login_user(user)
+            session["lang"] = user.locale
+            flash(_("You are logged in."), "success")
+            return redirect(safe_next(request.args.get("next"), url_for("pages.index")))
+    return render_template("accounts/login.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("pages.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        if user is not None and user.active:
+            token = services.make_password_reset_token(user)
+            enqueue(user.email, "password_reset", locale=user.locale, user=user,
+                    link=current_app.config["BASE_URL"] + url_for("accounts.reset_password", token=token))
+            db.session.commit()
+        # Same answer whether or not the address is known: no account enumeration.
+        flash(_("If the address belongs to an account, we sent a link to set a new password."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = services.user_for_reset_token(token)
+    except DomainError as exc:
+        return render_template("errors/error.html", status=400, message=exc.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data)
+        except DomainError as exc:
+            populate_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Your password has been set. You can now log in."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/profile")
+@login_required
+def profile():
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
+                                .order_by(ApiToken.created_at.desc())).all()
+    return render_template("accounts/profile.html", tokens=tokens, form=TokenForm(),
+                           new_token=session.pop("new_token", None))
+
+
+@bp.post("/profile/tokens")
+@login_required
+def create_token():
+    form = TokenForm()
+    if not form.validate():
+        flash(_("Check the name of the token."), "error")
+        return redirect(url_for("accounts.profile"))
+    _token, plain = services.create_api_token(current_user, form.label.data or "")
+    db.session.commit()
+    session["new_token"] = plain  # shown once on the next page, then gone
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    token = db.get_or_404(ApiToken, token_id)
+    services.revoke_api_token(token, actor=current_user)
+    db.session.commit()
+    flash(_("The token was revoked."), "success")
+    return redirect(url_for("accounts.profile"))

@@ -1,0 +1,5 @@
+"""Imports every model module so that metadata is complete (migrations, create_all)."""
+from app.accounts.models import ApiToken, Organization, User  # noqa: F401
+from app.core.audit import AuditEvent  # noqa: F401
+from app.mail.models import OutboxMessage  # noqa: F401
+from app.spaces.models import Booking, Space  # noqa: F401

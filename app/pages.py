@@ -1,0 +1,50 @@
+"""Home, language switch, accessibility statement, privacy notice, health check."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, request, session
+from sqlalchemy import text
+
+from app.core.i18n import LANGUAGES
+from app.extensions import db
+from app.web import safe_next
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("pages/index.html")
+
+
+@bp.get("/lang/<code>")
+def switch_language(code: str):
+    """Remember the chosen language in the session (and on the profile when logged in)."""
+    from flask_login import current_user
+
+    if code in LANGUAGES:
+        session["lang"] = code
+        if current_user.is_authenticated and current_user.locale != code:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(safe_next(request.args.get("next")))
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any database failure means "unhealthy"
+        db.session.rollback()
+        return jsonify({"status": "error", "database": type(exc).__name__}), 503
+    return jsonify({"status": "ok", "database": "ok"})

@@ -1,0 +1,1 @@
+"""Resident spaces (asukastilat), opening hours, bookings and booking requests."""

@@ -1,0 +1,97 @@
+"""Resident spaces and their bookings.
+
+A booking occupies ``[block_starts_at, block_ends_at)`` = its own interval plus the space's buffer
+after it. Two live bookings of one space may never have overlapping blocks: PostgreSQL enforces it
+with a btree_gist exclusion constraint (DESIGN.md), SQLite by serialised (BEGIN IMMEDIATE)
+check-then-insert in the service.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (JSON, Boolean, CheckConstraint, DDL, Float, ForeignKey, Index, Integer, String, Text,
+                        event)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.types import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class Space(db.Model):
+    """A resident space (asukastila) that staff book for meetings and NGO use."""
+
+    __tablename__ = "spaces"
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("buffer_minutes >= 0", name="buffer_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    district: Mapped[str | None] = mapped_column(String(20), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    capacity: Mapped[int] = mapped_column(Integer)
+    description_fi: Mapped[str | None] = mapped_column(Text)
+    description_sv: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    # {"step_free": true, "accessible_toilet": true, "induction_loop": false, ...}
+    accessibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    equipment: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # {"mon": [["08:00", "20:00"]], ...} in local time; None = bookable at any hour (CONTRACT.md)
+    opening_hours: Mapped[dict[str, list[list[str]]] | None] = mapped_column(JSON)
+    closed_on_holidays: Mapped[bool] = mapped_column(Boolean, default=True)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    min_duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    max_duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    booking_horizon_days: Mapped[int] = mapped_column(Integer, default=365)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    timezone: Mapped[str] = mapped_column(String(50), default="Europe/Helsinki")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Booking(db.Model):
+    """One booked interval of a space; recurring bookings share a ``group_id``."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("block_starts_at <= starts_at AND block_ends_at >= ends_at", name="block_covers_booking"),
+        CheckConstraint("status IN ('confirmed', 'cancelled')", name="status"),
+        # The conflict check reads live bookings of one space around a time: this index serves it.
+        Index("ix_bookings_space_block", "space_id", "block_starts_at", "block_ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    block_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    block_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="confirmed")
+    group_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    override_reason: Mapped[str | None] = mapped_column(Text)  # booked outside opening hours, why
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    space: Mapped[Space] = relationship()
+
+
+# PostgreSQL: the database itself refuses overlapping live bookings (SQLSTATE 23P01), whatever
+# the concurrency. Created by create_all and by migration 0002 alike.
+EXCLUSION_CONSTRAINT = "ex_bookings_no_overlap"
+_create_exclusion = DDL(
+    "CREATE EXTENSION IF NOT EXISTS btree_gist; "
+    f"ALTER TABLE bookings ADD CONSTRAINT {EXCLUSION_CONSTRAINT} EXCLUDE USING gist "
+    "(space_id WITH =, tstzrange(block_starts_at, block_ends_at, '[)') WITH &&) "
+    "WHERE (status <> 'cancelled')"
+)
+event.listen(Booking.__table__, "after_create", _create_exclusion.execute_if(dialect="postgresql"))

@@ -1,0 +1,72 @@
+"""Request hooks shared by every page: security headers, template helpers, language."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, url_for
+from flask_login import current_user
+
+from app.core.districts import district_name
+from app.core.i18n import LANGUAGES, current_language, localized, to_local
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+       "base-uri 'self'; object-src 'none'")
+
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site relative paths are followed after login or a language switch."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def register_web_hooks(app: Flask) -> None:
+    """Context processor, filters and security headers."""
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            "LANGUAGES": LANGUAGES,
+            "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "lang": current_language(),
+            "localized": localized,
+            "district_name": lambda key: district_name(key, current_language()),
+            "nav_items": _nav_items(),
+        }
+
+    app.jinja_env.filters["local"] = to_local
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if app.config["BASE_URL"].startswith("https://"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if response.mimetype == "text/html":
+            headers.setdefault("Cache-Control", "no-store" if current_user.is_authenticated else "no-cache")
+        return response
+
+
+def _nav_items() -> list[tuple[str, str, str]]:
+    """(endpoint, url, label) for the header, by role; features add their own entries here."""
+    from flask_babel import gettext as _
+
+    items: list[tuple[str, str, str]] = [("pages.index", url_for("pages.index"), _("Home"))]
+    if current_user.is_authenticated:
+        if current_user.is_staff:
+            items.append(("organizations.index", url_for("organizations.index"), _("Organisations")))
+        elif current_user.organization_id:
+            items.append(("organizations.detail",
+                          url_for("organizations.detail", org_id=current_user.organization_id),
+                          _("My organisation")))
+    return items

@@ -1,0 +1,84 @@
+"""Configuration, read from the environment (see ../shared/CONTRACT.md).
+
+Tests pass overrides to ``create_app`` instead of patching the environment.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("KOHTAAMO_INSTANCE", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(raw: str | None) -> str:
+    """Normalise ``DATABASE_URL``: plain ``postgresql://`` means psycopg 3."""
+    if not raw:
+        return f"sqlite:///{INSTANCE_DIR / 'kohtaamo.db'}"
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://"):]
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw[len("postgresql://"):]
+    return raw
+
+
+class Config:
+    """Production defaults; every value can come from the environment."""
+
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # None → generated once per instance/
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None → mail stays in the outbox
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Kohtaamo <kohtaamo@hel.fi>")
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_LEASE_SECONDS = 300
+
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+
+    LANGUAGES = ("fi", "sv", "en")
+    BABEL_DEFAULT_LOCALE = "fi"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    PASSWORD_RESET_MAX_AGE = 3600
+    PAGE_SIZE = 25
+
+    # Recurrence limits: a rule may not explode the database.
+    RECURRENCE_MAX_OCCURRENCES = int(os.environ.get("RECURRENCE_MAX_OCCURRENCES", "260"))
+    RECURRENCE_HORIZON_DAYS = int(os.environ.get("RECURRENCE_HORIZON_DAYS", "730"))
+    MATERIALISE_DAYS = int(os.environ.get("MATERIALISE_DAYS", "400"))
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "30"))
+
+
+class TestingConfig(Config):
+    """Used by the test suite; the database URL still comes from DATABASE_URL."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None
+    MAIL_SUPPRESS_SEND = False  # tests deliver to a real local SMTP server (aiosmtpd)
+    SESSION_COOKIE_SECURE = False

@@ -1,0 +1,1 @@
+"""Meeting series, occurrences, registrations and the waiting list."""

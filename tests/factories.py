@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import itertools
+import secrets
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -9,6 +12,8 @@ import pytest
 from app.accounts import services as accounts
 from app.accounts.models import Organization, User
 from app.extensions import db
+from app.meetings import recurrence
+from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
 
 PASSWORD = "correct-horse-battery"
 _sequence = itertools.count(1)
@@ -53,6 +58,62 @@ class Factory:
             _token, plain = accounts.create_api_token(db.session.get(User, user.id), label)
             db.session.commit()
             return plain
+
+    def series(self, *, start_local: datetime | None = None, rrule: str | None = None, occurrences: int = 3,
+               **fields: Any) -> MeetingSeries:
+        """A published series with its occurrences materialised (at most ``occurrences``).
+
+        Written directly, not through the meetings services, so that tests of other features do
+        not depend on those rules. Default: weekly on Tuesdays at 17:00 from a week ahead.
+        """
+        n = next(_sequence)
+        if start_local is None:
+            today = datetime.now().replace(hour=17, minute=0, second=0, microsecond=0)
+            start_local = today + timedelta(days=7 + (1 - today.weekday()) % 7)
+        if rrule is None and occurrences > 1:
+            rrule = "FREQ=WEEKLY"
+        values = {"uid": f"{uuid.uuid4()}@kohtaamo.test", "title_fi": f"Verkostotapaaminen {n}",
+                  "start_local": start_local, "timezone": "Europe/Helsinki", "duration_minutes": 120,
+                  "rrule": rrule, "capacity": 20, "waitlist": True, "max_seats_per_registration": 3,
+                  "status": "published", "location": "Kalasatamankatu 1, Helsinki"}
+        values.update(fields)
+        with self.app.app_context():
+            series = MeetingSeries(**values)
+            db.session.add(series)
+            db.session.flush()
+            starts = recurrence.expand(series.start_local, series.timezone, series.rrule, limit=occurrences)
+            for start in starts:
+                db.session.add(MeetingOccurrence(
+                    series_id=series.id, recurrence_id=start, starts_at=start,
+                    ends_at=start + timedelta(minutes=series.duration_minutes), capacity=series.capacity))
+            db.session.commit()
+            return detach(series)
+
+    def occurrences(self, series: MeetingSeries) -> list[MeetingOccurrence]:
+        """The series' occurrences in time order."""
+        with self.app.app_context():
+            rows = db.session.scalars(db.select(MeetingOccurrence).filter_by(series_id=series.id)
+                                      .order_by(MeetingOccurrence.starts_at)).all()
+            return [detach(row) for row in rows]
+
+    def occurrence(self, **series_fields: Any) -> MeetingOccurrence:
+        """The first occurrence of a new series."""
+        return self.occurrences(self.series(occurrences=1, **series_fields))[0]
+
+    def registration(self, occurrence: MeetingOccurrence, *, status: str = "confirmed", seats: int = 1,
+                     **fields: Any) -> Registration:
+        """A registration; confirmed seats are counted into the occurrence's ``seats_taken``."""
+        n = next(_sequence)
+        values = {"name": f"Osallistuja {n}", "email": f"person{n}@example.org", "seats": seats,
+                  "status": status, "manage_secret": secrets.token_hex(16), "locale": "fi"}
+        values.update(fields)
+        with self.app.app_context():
+            row = Registration(occurrence_id=occurrence.id, **values)
+            db.session.add(row)
+            if status == "confirmed":
+                db.session.get(MeetingOccurrence, occurrence.id).seats_taken += seats
+            db.session.commit()
+            return detach(row)
 
     def auth(self, role: str = "staff", **kwargs: Any) -> dict[str, str]:
         """Headers with a Bearer token of a new user of ``role``."""

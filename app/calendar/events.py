@@ -1,0 +1,139 @@
+"""Meetings as iCalendar events: the one mapping from the database to :mod:`app.calendar.ical`.
+
+Feeds, "add to my calendar" and email invitations all go through here so that a client sees the
+same UID, SEQUENCE, times and RECURRENCE-IDs whichever way an event reached it.
+
+* A series is one VEVENT with its RRULE; cancelled occurrences are EXDATEs (clients that never
+  saw an occurrence should not show a ghost of it), moved ones are RECURRENCE-ID overrides.
+* Skipped public holidays are EXDATEs as well, because an RRULE cannot express them; they are
+  listed up to the later of the materialisation horizon and ``RECURRENCE_HORIZON_DAYS`` after the
+  start, a bound taken from the data so that identical data gives identical bytes.
+* SEQUENCE of one occurrence = series SEQUENCE + occurrence SEQUENCE: both only grow, so every
+  change of either reaches clients as a higher number (RFC 5546 §2.1.4).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from app.calendar.ical import Attendee, Event, Organizer, Override
+from app.core.i18n import localized
+from app.meetings import recurrence
+from app.meetings.models import MeetingOccurrence, MeetingSeries
+
+
+def series_url(series: MeetingSeries) -> str:
+    """The public page of a series (absolute, for feeds and mails)."""
+    return f"{current_app.config['BASE_URL']}/meetings/{series.id}"
+
+
+def occurrence_url(occurrence: MeetingOccurrence) -> str:
+    """The public page of one occurrence (absolute, for feeds and mails)."""
+    return f"{current_app.config['BASE_URL']}/meetings/occurrences/{occurrence.id}"
+
+
+def location_text(series: MeetingSeries) -> str | None:
+    """Where: the resident space (name, address), a street address and/or the online link."""
+    parts: list[str] = []
+    if series.space is not None:
+        parts.append(f"{series.space.name}, {series.space.address}")
+    elif series.location:
+        parts.append(series.location)
+    if series.online_url:
+        parts.append(series.online_url)
+    return " / ".join(parts) or None
+
+
+def _description(series: MeetingSeries, lang: str, url: str) -> str:
+    text = localized(series, "description", lang).strip()
+    return f"{text}\n\n{url}" if text else url
+
+
+def _start(series: MeetingSeries) -> datetime:
+    return recurrence.localize(series.start_local, series.timezone)
+
+
+def _holiday_exdates(series: MeetingSeries) -> list[datetime]:
+    if not series.skip_holidays or not series.rrule:
+        return []
+    start = _start(series)
+    end = start + timedelta(days=current_app.config["RECURRENCE_HORIZON_DAYS"])
+    if series.materialised_until is not None:
+        end = max(end, series.materialised_until)
+    limit = current_app.config["RECURRENCE_MAX_OCCURRENCES"] * 10
+    every = recurrence.expand(series.start_local, series.timezone, series.rrule, window_end=end, limit=limit)
+    kept = set(recurrence.expand(series.start_local, series.timezone, series.rrule, window_end=end,
+                                 skip_holidays=True, limit=limit))
+    return [instant for instant in every if instant not in kept]
+
+
+def occurrence_sequence(occurrence: MeetingOccurrence) -> int:
+    """The SEQUENCE clients see for one occurrence (see the module docstring)."""
+    return occurrence.series.sequence + occurrence.sequence
+
+
+def series_event(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence], *, lang: str,
+                 categories: Iterable[str] = ()) -> Event:
+    """The whole series as one event with EXDATEs and overrides.
+
+    ``occurrences`` are the series' materialised occurrences (cancelled and moved ones matter).
+    A series without RRULE is a single event: its one occurrence's current time and status.
+    """
+    url = series_url(series)
+    description = _description(series, lang, url)
+    summary = localized(series, "title", lang)
+    stamps = [series.updated_at, *(o.updated_at for o in occurrences)]
+    last_modified = max(stamps)
+    status = "CANCELLED" if series.status == "cancelled" else "CONFIRMED"
+    start = _start(series)
+    end = start + timedelta(minutes=series.duration_minutes)
+    common = dict(uid=series.uid, summary=summary, description=description, location=location_text(series),
+                  url=url, tzid=series.timezone, categories=tuple(categories), last_modified=last_modified)
+    if not series.rrule:
+        only = occurrences[0] if occurrences else None
+        if only is not None:
+            start, end = only.starts_at, only.ends_at
+            if only.status == "cancelled":
+                status = "CANCELLED"
+        sequence = series.sequence + (only.sequence if only is not None else 0)
+        return Event(start=start, end=end, sequence=sequence, status=status, **common)
+
+    exdates = [o.recurrence_id for o in occurrences if o.status == "cancelled"]
+    exdates += _holiday_exdates(series)
+    overrides = [
+        Override(recurrence_id=o.recurrence_id, start=o.starts_at, end=o.ends_at,
+                 sequence=series.sequence + o.sequence)
+        for o in occurrences if o.status != "cancelled" and o.moved
+    ]
+    return Event(start=start, end=end, sequence=series.sequence, rrule=series.rrule, exdates=exdates,
+                 overrides=overrides, status=status, **common)
+
+
+def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Organizer | None = None,
+                     attendees: Sequence[Attendee] = ()) -> Event:
+    """One occurrence: "add to my calendar" and the iMIP invitations of a registration.
+
+    For a recurring series it is a detached instance (same UID, RECURRENCE-ID), so an update or a
+    cancellation mail replaces exactly that date in the recipient's calendar.
+    """
+    series = occurrence.series
+    url = occurrence_url(occurrence)
+    cancelled = occurrence.status == "cancelled" or series.status == "cancelled"
+    return Event(
+        uid=series.uid,
+        summary=localized(series, "title", lang),
+        start=occurrence.starts_at,
+        end=occurrence.ends_at,
+        last_modified=max(series.updated_at, occurrence.updated_at),
+        sequence=occurrence_sequence(occurrence),
+        description=_description(series, lang, url),
+        location=location_text(series),
+        url=url,
+        tzid=series.timezone,
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        recurrence_id=occurrence.recurrence_id if series.rrule else None,
+        organizer=organizer,
+        attendees=tuple(attendees),
+    )

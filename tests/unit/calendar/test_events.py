@@ -65,3 +65,17 @@ def test_manage_token_round_trip_and_tampering(make, app):
         assert registration_from_token("garbage") is None
         row.manage_secret = "0" * 32
         assert registration_from_token(token) is None
+
+
+def test_registration_invitation_request_and_cancel(make, app):
+    from app.meetings.invitations import registration_invitation
+
+    occurrence = make.occurrence()
+    registration = make.registration(occurrence, name="Maija Meikäläinen", email="maija@example.org")
+    with app.app_context():
+        row = db.session.get(Registration, registration.id)
+        request = registration_invitation(row).decode()
+        cancel = registration_invitation(row, "CANCEL").decode()
+    assert "METHOD:REQUEST" in request and "ATTENDEE;" in request and "maija@example.org" in request
+    assert "ORGANIZER;CN=Kohtaamo:mailto:kohtaamo@hel.fi" in request
+    assert "METHOD:CANCEL" in cancel and "STATUS:CANCELLED" in cancel

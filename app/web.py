@@ -61,9 +61,11 @@ def _nav_items() -> list[tuple[str, str, str]]:
     """(endpoint, url, label) for the header, by role; features add their own entries here."""
     from flask_babel import gettext as _
 
-    items: list[tuple[str, str, str]] = [("pages.index", url_for("pages.index"), _("Home"))]
+    items: list[tuple[str, str, str]] = [("pages.index", url_for("pages.index"), _("Home")),
+                                         ("meetings.index", url_for("meetings.index"), _("Meetings"))]
     if current_user.is_authenticated:
         if current_user.is_staff:
+            items.append(("meetings.manage_index", url_for("meetings.manage_index"), _("Manage meetings")))
             items.append(("organizations.index", url_for("organizations.index"), _("Organisations")))
         elif current_user.organization_id:
             items.append(("organizations.detail",

@@ -413,8 +413,13 @@ def _occurrence_changed(occurrence: MeetingOccurrence, change: str) -> None:
     occurrence.updated_at = datetime.now(UTC)
 
 
-def _horizon(now: datetime) -> datetime:
-    return now + timedelta(days=current_app.config["MEETINGS_MATERIALISE_DAYS"])
+def _horizon(now: datetime, series: MeetingSeries | None = None) -> datetime:
+    """Occurrences exist up to this instant: MEETINGS_MATERIALISE_DAYS from now, or from the first
+    meeting when the series starts later (so a series planned far ahead still has its first dates)."""
+    base = now
+    if series is not None:
+        base = max(now, recurrence.localize(series.start_local, series.timezone).astimezone(UTC))
+    return base + timedelta(days=current_app.config["MEETINGS_MATERIALISE_DAYS"])
 
 
 def _expand(series: MeetingSeries, window_end: datetime, window_start: datetime | None = None) -> list[datetime]:
@@ -436,7 +441,7 @@ def materialise_series(series: MeetingSeries, *, now: datetime, window_start: da
     Idempotent; a concurrent run that inserted the same (series, recurrence_id) first makes the
     insert fail on the unique constraint inside a savepoint, and the row is simply skipped.
     """
-    horizon = _horizon(now)
+    horizon = _horizon(now, series)
     if series.status == "cancelled":
         return 0
     existing = set(db.session.scalars(
@@ -611,7 +616,7 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
                 cancelled.append(occurrence)
     elif timing:
         kept_ids = _has_registrations([o.id for o in future])
-        new_starts = _expand(series, _horizon(now), window_start=boundary)
+        new_starts = _expand(series, _horizon(now, series), window_start=boundary)
         by_date = {recurrence.localize(s, series.timezone).date(): s for s in new_starts}
         taken: set[datetime] = set()
         for occurrence in future:
@@ -646,7 +651,8 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
                     occurrence = _new_occurrence(series, start)
                     db.session.add(occurrence)
                     _occurrence_changed(occurrence, "created")
-            series.materialised_until = max(series.materialised_until or _horizon(now), _horizon(now))
+            series.materialised_until = max(series.materialised_until or _horizon(now, series),
+                                            _horizon(now, series))
     elif series.status == "published" and "status" in changes:
         materialise_series(series, now=now)
     db.session.flush()

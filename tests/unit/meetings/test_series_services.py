@@ -118,7 +118,8 @@ def test_clean_normalises(ctx):
 def test_create_materialises_up_to_horizon(make, ctx, staff):
     series = create(staff)
     rows = _occurrences(series.id)
-    horizon = NOW + timedelta(days=180)
+    # The series starts after "now": the horizon counts from its first meeting.
+    horizon = datetime(2026, 10, 13, 14, 0, tzinfo=UTC) + timedelta(days=180)
     assert rows and all(r.starts_at < horizon for r in rows)
     local = [r.starts_at.astimezone(HEL) for r in rows]
     assert [d.date() for d in local[:3]] == [date(2026, 10, 13), date(2026, 11, 10), date(2026, 12, 8)]
@@ -126,6 +127,14 @@ def test_create_materialises_up_to_horizon(make, ctx, staff):
     assert all(r.capacity == 30 and r.ends_at - r.starts_at == timedelta(hours=2) for r in rows)
     assert series.materialised_until == horizon
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "series.create")) is not None
+
+
+def test_horizon_counts_from_now_for_started_series(make, ctx, staff):
+    series = create(staff, start_local="2026-08-25T17:00", rrule="FREQ=WEEKLY")
+    rows = _occurrences(series.id)
+    assert series.materialised_until == NOW + timedelta(days=180)
+    assert rows[-1].starts_at < NOW + timedelta(days=180) <= rows[-1].starts_at + timedelta(days=7)
+    assert rows[0].starts_at.astimezone(HEL).date() == date(2026, 8, 25)  # earlier dates of the rule too
 
 
 def test_non_staff_cannot_create(make, ctx):
@@ -157,7 +166,7 @@ def test_materialise_is_idempotent_and_extends(make, ctx, staff):
     series = create(staff, start_local="2026-09-08T17:00", rrule="FREQ=WEEKLY")
     first = len(_occurrences(series.id))
     assert services.materialise_all(now=NOW) == {"series": 1, "created": 0}
-    later = NOW + timedelta(days=30)
+    later = NOW + timedelta(days=37)  # the horizon moves 30 days past the first run's (start + 180 d)
     result = services.materialise_all(now=later)
     assert result["created"] in (4, 5)
     assert len(_occurrences(series.id)) == first + result["created"]
@@ -168,7 +177,7 @@ def test_materialise_survives_duplicate_from_concurrent_run(make, ctx, staff, mo
     series = create(staff, start_local="2026-09-08T17:00", rrule="FREQ=WEEKLY")
     db.session.commit()
     later = NOW + timedelta(days=14)
-    expected = services._expand(series, services._horizon(later))
+    expected = services._expand(series, services._horizon(later, series))
     missing = [s for s in expected if s not in {r.recurrence_id for r in _occurrences(series.id)}]
     # Another run inserted the first missing one after we read the existing ones.
     real_scalars = db.session.scalars

@@ -403,14 +403,15 @@ def clean_series_data(raw: dict[str, Any], *, now: datetime,
 
 
 # --- the one place where occurrences change -----------------------------------------------------
-def _occurrence_changed(occurrence: MeetingOccurrence, change: str) -> None:
+def _occurrence_changed(occurrence: MeetingOccurrence, change: str, now: datetime) -> None:
     """Called whenever an occurrence is created, re-timed, moved or cancelled.
 
-    ``change`` is ``created``, ``retimed``, ``moved`` or ``cancelled``. The booking of the
-    series' resident space for the occurrence belongs here (one place for the hook); for now it
-    keeps ``updated_at`` honest so feeds and ETags change with the data.
+    ``change`` is ``created``, ``retimed``, ``moved``, ``cancelled`` or ``deleted`` (a future
+    occurrence without registrations replaced when the series' time or rule changed). The booking of the
+    series' resident space for the occurrence belongs here (one place for the hook). It stamps
+    ``updated_at`` with the service's ``now`` so feeds (LAST-MODIFIED, ETag) follow the change.
     """
-    occurrence.updated_at = datetime.now(UTC)
+    occurrence.updated_at = now
 
 
 def _horizon(now: datetime, series: MeetingSeries | None = None) -> datetime:
@@ -457,7 +458,7 @@ def materialise_series(series: MeetingSeries, *, now: datetime, window_start: da
                 db.session.flush()
         except IntegrityError:
             continue  # created meanwhile by another run
-        _occurrence_changed(occurrence, "created")
+        _occurrence_changed(occurrence, "created", now)
         created += 1
     if series.materialised_until is None or series.materialised_until < horizon:
         series.materialised_until = horizon
@@ -622,12 +623,14 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
         for occurrence in future:
             keep = occurrence.id in kept_ids or occurrence.status == "cancelled"
             if not keep:
+                _occurrence_changed(occurrence, "deleted", now)
                 db.session.delete(occurrence)
                 continue
             day = recurrence.localize(occurrence.recurrence_id, series.timezone).date()
             new_start = by_date.get(day)
             if new_start is None or new_start in taken:
                 if occurrence.status == "cancelled" and occurrence.id not in kept_ids:
+                    _occurrence_changed(occurrence, "deleted", now)
                     db.session.delete(occurrence)
                 elif occurrence.status != "cancelled":
                     _cancel(occurrence, now=now, reason=None)
@@ -639,7 +642,7 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
                 occurrence.recurrence_id = new_start
                 occurrence.starts_at, occurrence.ends_at = new_start, new_end
                 occurrence.moved = False
-                _occurrence_changed(occurrence, "retimed")
+                _occurrence_changed(occurrence, "retimed", now)
                 if occurrence.status != "cancelled":
                     retimed.append(occurrence)
         db.session.flush()
@@ -650,7 +653,8 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
                 if start not in existing:
                     occurrence = _new_occurrence(series, start)
                     db.session.add(occurrence)
-                    _occurrence_changed(occurrence, "created")
+                    db.session.flush()
+                    _occurrence_changed(occurrence, "created", now)
             series.materialised_until = max(series.materialised_until or _horizon(now, series),
                                             _horizon(now, series))
     elif series.status == "published" and "status" in changes:
@@ -681,7 +685,7 @@ def _cancel(occurrence: MeetingOccurrence, *, now: datetime, reason: str | None)
     occurrence.cancel_reason = reason
     occurrence.cancelled_at = now
     occurrence.sequence += 1
-    _occurrence_changed(occurrence, "cancelled")
+    _occurrence_changed(occurrence, "cancelled", now)
 
 
 def cancel_occurrence(occurrence: MeetingOccurrence, *, reason: str | None, actor: Any,
@@ -728,7 +732,7 @@ def move_occurrence(occurrence: MeetingOccurrence, *, starts_at: datetime, ends_
         return occurrence
     occurrence.moved = True
     occurrence.sequence += 1
-    _occurrence_changed(occurrence, "moved")
+    _occurrence_changed(occurrence, "moved", now)
     db.session.flush()
     _notify(_live_registrations([occurrence.id]), "occurrence_moved", "REQUEST", old_start=old[0], old_end=old[1])
     audit(actor, "occurrence.move", "meeting_occurrence", occurrence.id, series_id=occurrence.series_id,

@@ -423,3 +423,21 @@ def test_theme_edit(make, ctx, staff):
         services.update_theme(theme, {"name_fi": " "}, actor=actor)
     assert "name_fi" in info.value.fields
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "theme.move")) is not None
+
+
+def test_mail_contents_in_registrant_language(make, ctx, staff):
+    series = create(staff, title_en="Network meeting", online_url="https://teams.example/x")
+    occurrence = _occurrences(series.id)[0]
+    reg = _register(occurrence, locale="en", name="Mary")
+    new_start = datetime(2026, 10, 14, 18, 0, tzinfo=HEL)
+    services.move_occurrence(occurrence, starts_at=new_start, ends_at=new_start + timedelta(hours=1),
+                             actor=_staff(staff), now=NOW)
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.subject == "Meeting moved: Network meeting"
+    assert "Hello Mary," in mail.text_body and "October 13, 2026" in mail.text_body  # the old time
+    assert "October 14, 2026" in mail.text_body and "Kalasatamankatu 1" in mail.text_body
+    assert f"http://kohtaamo.test/meetings/occurrences/{occurrence.id}" in mail.text_body
+    token_link = services.manage_url(reg)
+    assert token_link.startswith("http://kohtaamo.test/registrations/manage/")
+    assert token_link in mail.text_body and token_link in mail.html_body
+    assert "ATTENDEE" in mail.ics and "mailto:" + reg.email in mail.ics.replace("\r\n ", "")

@@ -89,6 +89,8 @@ def manage_index():
 
 def _form_choices() -> dict[str, Any]:
     themes = services.ensure_default_themes()
+    if request.method == "GET":
+        db.session.commit()  # the checkboxes carry theme ids: they must outlive this request
     spaces = list(db.session.scalars(select(Space).order_by(Space.name)))
     return {"themes": [t for t in themes if t.active], "spaces": spaces}
 

@@ -165,9 +165,14 @@ def test_manage_list_and_status_filter(client, make, staff):
 
 # --- the series form ----------------------------------------------------------------------------
 def test_create_with_friendly_rule(client, app, staff):
-    response = client.post("/meetings/manage/new", data=form())
+    page = text(client.get("/meetings/manage/new?lang=en"))
+    theme_id = re.search(r'name="theme_ids" type="checkbox" value="(\d+)"', page).group(1)
+    assert "Grant guidance" in page
+    response = client.post("/meetings/manage/new", data=form(theme_ids=theme_id))
     assert response.status_code == 302, text(response)[:3000]
     [series] = _series(app)
+    with app.app_context():
+        assert [t.id for t in db.session.get(MeetingSeries, series.id).themes] == [int(theme_id)]
     assert series.rrule == "FREQ=MONTHLY;BYDAY=2TU"
     assert series.status == "published" and series.capacity == 40
     with app.app_context():

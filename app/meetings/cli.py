@@ -19,7 +19,7 @@ def _parse_now(value: str | None) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise click.UsageError(f"--now: not an ISO 8601 date-time: {value!r}") from None
+        raise click.ClickException(f"--now: not an ISO 8601 date-time: {value!r}") from None
     return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
 
 

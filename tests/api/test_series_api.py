@@ -214,3 +214,22 @@ def test_openapi_documents_meetings(client):
     assert "SeriesIn" in spec["components"]["schemas"] and "Occurrence" in spec["components"]["schemas"]
     occurrences = next(v for p, v in spec["paths"].items() if p.endswith("/occurrences"))
     assert {p["name"] for p in occurrences["get"]["parameters"]} >= {"series_id", "from", "to"}
+
+
+def test_series_in_a_resident_space(client, app):
+    from app.spaces.models import Space
+
+    with app.app_context():
+        space = Space(name="Kontulan asukastalo", address="Ostostie 4, Helsinki", capacity=40, district="eastern")
+        db.session.add(space)
+        db.session.commit()
+        space_id = space.id
+    from tests.factories import Factory
+
+    staff = Factory(app).auth("staff")
+    response = client.post("/api/v1/series", json=body(location=..., space_id=space_id,
+                                                       online_url="https://teams.example/x"), headers=staff)
+    assert response.status_code == 201, response.json
+    assert response.json["space_id"] == space_id and response.json["online_url"] == "https://teams.example/x"
+    page = client.get(f"/meetings/{response.json['id']}?lang=en").get_data(as_text=True)
+    assert "Kontulan asukastalo, Ostostie 4, Helsinki" in page

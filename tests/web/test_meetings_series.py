@@ -313,3 +313,19 @@ def test_themes_page(client, app, staff):
     client.post(f"/meetings/manage/themes/{theme_id}", data={"action": "rename", f"{prefix}-name_fi": ""})
     with app.app_context():
         assert db.session.get(MeetingTheme, theme_id).name_fi == "Kulttuuri"
+
+
+def test_manage_detail_query_count_is_fixed(client, make, staff, count_queries):
+    few = make.series(occurrences=2)
+    for occurrence in make.occurrences(few):
+        make.registration(occurrence)
+    many = make.series(occurrences=15)
+    for occurrence in make.occurrences(many):
+        make.registration(occurrence)
+        make.registration(occurrence, status="waitlisted")
+    client.get(f"/meetings/manage/{few.id}")
+    with count_queries() as small:
+        assert client.get(f"/meetings/manage/{few.id}").status_code == 200
+    with count_queries() as large:
+        assert client.get(f"/meetings/manage/{many.id}").status_code == 200
+    assert small.count == large.count

@@ -13,7 +13,7 @@ from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.meetings import recurrence, services
-from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme, Registration
+from app.meetings.models import MeetingOccurrence, Registration
 
 HEL = ZoneInfo("Europe/Helsinki")
 UTC = timezone.utc

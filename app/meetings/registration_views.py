@@ -14,7 +14,7 @@ from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.core.types import utcnow
 from app.errors import DomainError, NotFound
-from app.extensions import db
+from app.extensions import db, limiter
 from app.meetings import registrations as services
 from app.meetings.models import MeetingOccurrence
 from app.meetings.registration_forms import CancelForm, MessageForm, QuickRegistrationForm, RegistrationForm
@@ -75,6 +75,7 @@ def _make_form(occurrence: MeetingOccurrence):
 
 
 @bp.route("/meetings/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"], exempt_when=lambda: current_user.is_authenticated)
 def occurrence(occurrence_id: int):
     """The occurrence page: details, free seats, registration status and the form."""
     occurrence = _visible_occurrence(occurrence_id)
@@ -117,9 +118,12 @@ def manage(token: str):
     if registration is None:
         return render_template("registrations/invalid_link.html"), 404
     position = services.waitlist_position(registration)
+    occurrence = registration.occurrence
+    cancellable = (registration.status != "cancelled" and occurrence.status == "scheduled"
+                   and occurrence.starts_at > utcnow())
     return render_template("registrations/manage.html", registration=registration, token=token,
-                           occurrence=registration.occurrence, series=registration.occurrence.series,
-                           position=position, form=CancelForm())
+                           occurrence=occurrence, series=occurrence.series, position=position,
+                           cancellable=cancellable)
 
 
 @bp.route("/registrations/manage/<token>/cancel", methods=["GET", "POST"])
@@ -154,8 +158,9 @@ def manage_cancel(token: str):
 @login_required
 def mine():
     """The user's upcoming and past registrations."""
-    upcoming, past = services.user_registrations(current_user)
-    return render_template("registrations/mine.html", upcoming=upcoming, past=past)
+    now = utcnow()
+    upcoming, past = services.user_registrations(current_user, now=now)
+    return render_template("registrations/mine.html", upcoming=upcoming, past=past, now=now)
 
 
 @bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])

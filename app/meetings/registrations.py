@@ -363,6 +363,10 @@ def cancel_registration(registration: Registration, *, actor: Any = None, now: d
     db.session.refresh(registration)
     if registration.status == "cancelled":
         raise Conflict(_l("This registration is already cancelled."), code="already_cancelled")
+    if occurrence.starts_at <= now and not getattr(actor, "is_staff", False):
+        # After the start a cancellation frees nothing useful and would blur the attendance figures.
+        raise Conflict(_l("The meeting has already started; the registration can no longer be cancelled."),
+                       code="closed")
     was_confirmed = registration.status == "confirmed"
     registration.status = "cancelled"
     registration.cancelled_at = now

@@ -249,3 +249,10 @@ def test_participant_list_for_networking_only_for_logged_in_users(client, make, 
     html = client.get(f"/meetings/occurrences/{occurrence.id}").get_data(as_text=True)
     assert "Avoin Anna" in html and "Verkostojärjestö ry" in html
     assert "Salainen Sami" not in html and "anna@example.org" not in html
+
+
+def test_anonymous_registrations_are_rate_limited(app, client, make):
+    occurrence = make.occurrence(capacity=50, max_seats_per_registration=1)
+    statuses = [client.post(f"/meetings/occurrences/{occurrence.id}",
+                            data=dict(FORM, email=f"p{n}@example.org")).status_code for n in range(21)]
+    assert statuses[:20] == [302] * 20 and statuses[20] == 429

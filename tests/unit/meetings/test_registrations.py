@@ -382,3 +382,17 @@ def test_mails_are_in_the_registrants_language(make, ctx):
     fi_sv, en = _outbox(ctx)
     assert "Nätverksträff" in fi_sv.subject and fi_sv.subject != en.subject
     assert "Hej" in fi_sv.text_body and "Hello" in en.text_body
+
+
+def test_registrant_cannot_cancel_after_the_start_but_staff_can(make, ctx):
+    occurrence = make.occurrence()
+    staff = make.user("staff")
+    reg = make.registration(occurrence)
+    row = ctx.get(Registration, reg.id)
+    later = row.occurrence.starts_at + timedelta(minutes=5)
+    with pytest.raises(Conflict) as info:
+        services.cancel_registration(row, by_token=True, now=later)
+    assert info.value.code == "closed"
+    services.cancel_registration(row, actor=ctx.get(User, staff.id), now=later)
+    assert row.status == "cancelled"
+    assert services.promote_waitlist(row.occurrence, now=later) == []  # nobody is promoted into the past

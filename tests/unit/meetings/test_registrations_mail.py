@@ -37,6 +37,7 @@ def test_confirmation_carries_an_imip_request_and_the_manage_link(make, ctx, smt
     assert "METHOD:REQUEST" in ics and "mailto:maija@example.org" in ics.replace("\r\n ", "").lower()
     assert "TZID=Europe/Helsinki" in ics
     text = parts["text/plain"].get_content()
+    assert "17.00–19.00" in text  # Helsinki wall clock, Finnish format
     token = text.split("http://kohtaamo.test/registrations/manage/")[1].split()[0]
     assert registration_from_token(token).id == registration.id
     assert "/registrations/manage/" in parts["text/html"].get_content()

@@ -31,7 +31,7 @@ def _helpers():
                  start=format_time(occurrence.starts_at, "short"), end=format_time(occurrence.ends_at, "short"))
 
     def instant(value: datetime | None) -> str:
-        return format_datetime(value, "medium") if value else ""
+        return format_datetime(value, "short") if value else ""
 
     return {"when": when, "instant": instant, "registration_token": registration_token,
             "status_label": _status_label}

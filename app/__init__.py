@@ -94,10 +94,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.accounts.organizations import bp as organizations_bp
     from app.api import bp as api_bp
+    from app.meetings.registration_views import bp as registrations_bp
     from app.meetings.views import bp as meetings_bp
     from app.pages import bp as pages_bp
 
-    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, meetings_bp):
+    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, meetings_bp, registrations_bp):
         app.register_blueprint(blueprint)
 
 

@@ -71,4 +71,5 @@ def _nav_items() -> list[tuple[str, str, str]]:
             items.append(("organizations.detail",
                           url_for("organizations.detail", org_id=current_user.organization_id),
                           _("My organisation")))
+        items.append(("registrations.mine", url_for("registrations.mine"), _("My registrations")))
     return items

@@ -26,7 +26,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
@@ -531,8 +531,13 @@ def _conflict_items(existing: Iterable[Booking], requested: Iterable[Interval], 
     return items
 
 
-def _is_exclusion_violation(exc: IntegrityError) -> bool:
-    return getattr(exc.orig, "sqlstate", None) == "23P01"
+_OVERLAP = "23P01"  # exclusion_violation: the constraint refused an overlapping block
+_DEADLOCK = "40P01"  # two inserters waiting on each other's index entries; one is aborted
+_RETRIES = 5
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
 
 
 def _postgresql() -> bool:
@@ -608,29 +613,45 @@ def _clean_title(title: str | None) -> str:
     return title
 
 
-def _insert(rows: list[Booking], space: Space) -> None:
-    """Add and flush live bookings; the database's refusal of an overlap becomes a BookingConflict."""
+def _guarded(space: Space, requested: list[Interval], write, *, exclude_id: int | None = None) -> Any:
+    """Run ``write()`` (add/modify live bookings, then flush); an overlap refused by the database
+    becomes a BookingConflict listing what is in the way.
+
+    On SQLite ``BEGIN IMMEDIATE`` means nothing can have changed since the caller's check, so the
+    write just happens. On PostgreSQL the write runs in a savepoint: the exclusion constraint
+    refuses an overlap committed (or being committed) by another transaction, and concurrent
+    inserters of overlapping rows can deadlock on each other's index entries, in which case
+    PostgreSQL aborts one; that one looks again and retries.
+    """
     if not _postgresql():
-        # BEGIN IMMEDIATE: nothing can have been written between the caller's check and this insert.
+        return write()
+    for _attempt in range(_RETRIES):
+        try:
+            with db.session.begin_nested():
+                return write()
+        except DBAPIError as exc:
+            if _sqlstate(exc) not in (_OVERLAP, _DEADLOCK):
+                raise
+        lo = min(s for s, _e in requested)
+        hi = max(e for _s, e in requested)
+        existing = [b for b in find_conflicts(space, lo, hi) if b.id != exclude_id]
+        items = _conflict_items(existing, requested, space)
+        if items:
+            raise BookingConflict(items, tz=space.timezone)
+    raise BookingConflict([], _l("The space is being booked by someone else right now. Try again."),
+                          tz=space.timezone)
+
+
+def _insert(values: list[dict[str, Any]], space: Space) -> list[Booking]:
+    """Insert live bookings (as column values) under :func:`_guarded`; returns the rows."""
+
+    def write() -> list[Booking]:
+        rows = [Booking(**v) for v in values]
         db.session.add_all(rows)
         db.session.flush()
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add_all(rows)
-            db.session.flush()
-    except IntegrityError as exc:
-        if not _is_exclusion_violation(exc):
-            raise
-        _raise_race_conflict(space, [(row.starts_at, row.ends_at) for row in rows])
+        return rows
 
-
-def _raise_race_conflict(space: Space, requested: list[Interval], exclude_id: int | None = None) -> None:
-    """Another transaction committed an overlapping booking after our check: say which."""
-    lo = min(s for s, _e in requested)
-    hi = max(e for _s, e in requested)
-    existing = [b for b in find_conflicts(space, lo, hi) if b.id != exclude_id]
-    raise BookingConflict(_conflict_items(existing, requested, space), tz=space.timezone)
+    return _guarded(space, [(v["starts_at"], v["ends_at"]) for v in values], write)
 
 
 def create_booking(space: Space, start: datetime, end: datetime, title: str, actor: Any, now: datetime, *,
@@ -658,12 +679,12 @@ def create_booking(space: Space, start: datetime, end: datetime, title: str, act
     if conflicts:
         raise BookingConflict(_conflict_items(conflicts, [(start, end)], space), tz=space.timezone)
     block_start, block_end = block_of(space, start, end)
-    booking = Booking(space_id=space.id, title=title, starts_at=start, ends_at=end, block_starts_at=block_start,
-                      block_ends_at=block_end, status="confirmed", group_id=group_id,
-                      organization_id=organization_id, created_by_id=getattr(actor, "id", None),
-                      override_reason=stored_reason, notes=(notes or "").strip() or None, headcount=headcount,
-                      purpose=(purpose or "").strip() or None, sequence=0)
-    _insert([booking], space)
+    booking = _insert([dict(space_id=space.id, title=title, starts_at=start, ends_at=end,
+                            block_starts_at=block_start, block_ends_at=block_end, status="confirmed",
+                            group_id=group_id, organization_id=organization_id,
+                            created_by_id=getattr(actor, "id", None), override_reason=stored_reason,
+                            notes=(notes or "").strip() or None, headcount=headcount,
+                            purpose=(purpose or "").strip() or None, sequence=0)], space)[0]
     audit(actor, "booking.create", "booking", booking.id, space_id=space.id, start=start.isoformat(),
           end=end.isoformat(), override_reason=stored_reason)
     return booking
@@ -785,24 +806,21 @@ def create_recurring_booking(space: Space, start: datetime, end: datetime, title
     rows = []
     for s, e in free:
         block_start, block_end = block_of(space, s, e)
-        rows.append(Booking(space_id=space.id, title=title, starts_at=s, ends_at=e, block_starts_at=block_start,
-                            block_ends_at=block_end, status="confirmed", group_id=group_id,
-                            organization_id=organization_id, created_by_id=getattr(actor, "id", None),
-                            override_reason=reasons.get((s, e)), notes=(notes or "").strip() or None,
-                            headcount=headcount, purpose=(purpose or "").strip() or None, sequence=0))
+        rows.append(dict(space_id=space.id, title=title, starts_at=s, ends_at=e, block_starts_at=block_start,
+                         block_ends_at=block_end, status="confirmed", group_id=group_id,
+                         organization_id=organization_id, created_by_id=getattr(actor, "id", None),
+                         override_reason=reasons.get((s, e)), notes=(notes or "").strip() or None,
+                         headcount=headcount, purpose=(purpose or "").strip() or None, sequence=0))
     if not skip_conflicts or not _postgresql():
-        _insert(rows, space)
-        booked = rows
+        booked = _insert(rows, space)
     else:
         # Another transaction may take a date after our check: skip that one too, keep the rest.
         booked = []
         for row in rows:
             try:
-                _insert([row], space)
+                booked += _insert([row], space)
             except BookingConflict as exc:
-                skipped.append(Skipped(row.starts_at, row.ends_at, "conflict", exc.conflicts))
-            else:
-                booked.append(row)
+                skipped.append(Skipped(row["starts_at"], row["ends_at"], "conflict", exc.conflicts))
         if not booked:
             raise BookingConflict([c for s in skipped for c in s.conflicts], _l("None of the dates is free."),
                                   tz=space.timezone)
@@ -835,20 +853,13 @@ def move_booking(booking: Booking, start: datetime, end: datetime, actor: Any, n
     block_start, block_end = block_of(space, start, end)
     values = dict(starts_at=start, ends_at=end, block_starts_at=block_start, block_ends_at=block_end,
                   override_reason=stored_reason, sequence=(booking.sequence or 0) + 1)
-    if _postgresql():
-        try:
-            with db.session.begin_nested():
-                for key, value in values.items():
-                    setattr(booking, key, value)
-                db.session.flush()
-        except IntegrityError as exc:
-            if not _is_exclusion_violation(exc):
-                raise
-            _raise_race_conflict(space, [(start, end)], exclude_id=booking.id)
-    else:
+
+    def write() -> None:
         for key, value in values.items():
             setattr(booking, key, value)
         db.session.flush()
+
+    _guarded(space, [(start, end)], write, exclude_id=booking.id)
     audit(actor, "booking.move", "booking", booking.id, old_start=old[0].isoformat(), start=start.isoformat(),
           end=end.isoformat())
     return booking

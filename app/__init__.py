@@ -95,8 +95,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.organizations import bp as organizations_bp
     from app.api import bp as api_bp
     from app.pages import bp as pages_bp
+    from app.spaces.views import bp as spaces_bp, requests_bp as booking_requests_bp
 
-    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp):
+    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, spaces_bp, booking_requests_bp):
         app.register_blueprint(blueprint)
 
 

@@ -43,9 +43,9 @@ class SpaceForm(FlaskForm):
     description_fi = TextAreaField(_l("Description in Finnish"), validators=[Optional(), Length(max=5000)])
     description_sv = TextAreaField(_l("Description in Swedish"), validators=[Optional(), Length(max=5000)])
     description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
-    accessibility = MultiCheckboxField(_l("Accessibility"), choices=list(ACCESSIBILITY_FACTS.items()))
+    accessibility = MultiCheckboxField(_l("Accessibility"))
     accessibility_notes = TextAreaField(_l("More about accessibility"), validators=[Optional(), Length(max=1000)])
-    equipment = MultiCheckboxField(_l("Equipment"), choices=list(EQUIPMENT.items()))
+    equipment = MultiCheckboxField(_l("Equipment"))
     always_open = BooleanField(_l("Bookable at any hour (no opening hours)"))
     hours_mon = StringField(WEEKDAY_LABELS["mon"], description=HOURS_HINT)
     hours_tue = StringField(WEEKDAY_LABELS["tue"], description=HOURS_HINT)
@@ -70,6 +70,8 @@ class SpaceForm(FlaskForm):
         staff = db.session.scalars(select(User).where(User.role.in_([Role.STAFF.value, Role.ADMIN.value]),
                                                       User.active.is_(True)).order_by(User.name, User.id))
         self.manager_id.choices = [("", _l("Nobody in particular"))] + [(u.id, u.display_name) for u in staff]
+        self.accessibility.choices = list(ACCESSIBILITY_FACTS.items())
+        self.equipment.choices = list(EQUIPMENT.items())
 
     def hour_fields(self):
         return [(day, getattr(self, f"hours_{day}")) for day in WEEKDAYS]
@@ -77,12 +79,14 @@ class SpaceForm(FlaskForm):
 
 class ExceptionForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
-    kind = RadioField(_l("On that day the space is"), choices=[("closed", _l("Closed all day")),
-                                                              ("hours", _l("Open at other hours"))],
-                      default="closed")
+    kind = RadioField(_l("On that day the space is"), default="closed")
     hours = StringField(_l("Hours that day"), description=HOURS_HINT)
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)],
                        description=_l("Shown to the public, e.g. 'Renovation'."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("closed", _l("Closed all day")), ("hours", _l("Open at other hours"))]
 
 
 REPEAT_CHOICES = [("", _l("Does not repeat")), ("DAILY", _l("Daily")), ("WEEKLY", _l("Weekly")),
@@ -97,7 +101,7 @@ class BookingForm(FlaskForm):
                          description=_l("00:00 means midnight at the end of the day."))
     headcount = IntegerField(_l("Number of people"), validators=[Optional()])
     purpose = TextAreaField(_l("Purpose"), validators=[Optional(), Length(max=2000)])
-    repeat = SelectField(_l("Repeats"), choices=REPEAT_CHOICES, default="")
+    repeat = SelectField(_l("Repeats"), default="")
     interval = IntegerField(_l("Every how many days, weeks or months"), default=1, validators=[Optional()])
     count = IntegerField(_l("Number of times"), validators=[Optional()],
                          description=_l("Give either the number of times or the last date."))
@@ -106,6 +110,10 @@ class BookingForm(FlaskForm):
     override_reason = TextAreaField(_l("Reason for booking outside the opening hours"),
                                     validators=[Optional(), Length(max=1000)],
                                     description=_l("Only needed when booking while the space is closed."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.repeat.choices = list(REPEAT_CHOICES)
 
 
 class MoveForm(FlaskForm):
@@ -118,8 +126,11 @@ class MoveForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
-    scope = SelectField(_l("Cancel"), choices=[("occurrence", _l("This date only")),
-                                                ("series", _l("This and the later dates"))], default="occurrence")
+    scope = SelectField(_l("Cancel"), default="occurrence")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope.choices = [("occurrence", _l("This date only")), ("series", _l("This and the later dates"))]
 
 
 class RequestForm(FlaskForm):
@@ -158,8 +169,9 @@ class FinderForm(FlaskForm):
     date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     start_time = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter the start time."))])
     end_time = TimeField(_l("End time"), validators=[InputRequired(_l("Enter the end time."))])
-    accessibility = MultiCheckboxField(_l("Accessibility"), choices=list(ACCESSIBILITY_FACTS.items()))
+    accessibility = MultiCheckboxField(_l("Accessibility"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.district.choices = [("", _l("Any district"))] + district_choices(current_language())
+        self.accessibility.choices = list(ACCESSIBILITY_FACTS.items())

@@ -280,7 +280,8 @@ def test_bookings_list_and_week_view_query_counts_do_not_grow(app, client, make,
     space = make_space(app)
     monday = next_weekday(0)
     org = make.organization()
-    _staff(make, login)
+    staff = _staff(make, login)
+    ngo = make.user("ngo", organization=org)
     pages = {"list": f"/spaces/{space.id}/bookings", "week": f"/spaces/{space.id}?week={monday.isoformat()}",
              "queue": "/booking-requests/"}
 
@@ -296,7 +297,12 @@ def test_bookings_list_and_week_view_query_counts_do_not_grow(app, client, make,
         for i in range(first, first + n):
             start = at(monday, 8) + timedelta(hours=i % 12, days=(i // 12) % 7, weeks=i // 84)
             make_booking(app, space, start, start + timedelta(minutes=50), title=f"V{i}", organization_id=org.id,
-                         created_by_id=None)
+                         created_by_id=staff.id)
+            with app.app_context():
+                db.session.add(BookingRequest(space_id=space.id, requester_id=ngo.id, organization_id=org.id,
+                                              title=f"R{i}", purpose="p", headcount=3, starts_at=start,
+                                              ends_at=start + timedelta(hours=1)))
+                db.session.commit()
 
     add(0, 2)
     few = counts()

@@ -426,7 +426,8 @@ def clean_space_data(raw: dict[str, Any]) -> SpaceData:
 
 
 def _require_staff(actor: Any) -> None:
-    if not getattr(actor, "is_staff", False):
+    """Staff only; ``None`` is the system itself (a scheduled job such as materialising meetings)."""
+    if actor is not None and not getattr(actor, "is_staff", False):
         raise Forbidden(_l("Only city staff may do that."))
 
 

@@ -94,9 +94,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.accounts.organizations import bp as organizations_bp
     from app.api import bp as api_bp
+    from app.calendar.views import bp as calendar_bp
     from app.pages import bp as pages_bp
 
-    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp):
+    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, calendar_bp):
         app.register_blueprint(blueprint)
 
 

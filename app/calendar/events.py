@@ -137,12 +137,15 @@ def series_event(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence]
 
 
 def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Organizer | None = None,
-                     attendees: Sequence[Attendee] = (), tentative: bool = False) -> Event:
+                     attendees: Sequence[Attendee] = (), tentative: bool = False,
+                     changed_at: datetime | None = None) -> Event:
     """One occurrence: "add to my calendar", the personal feed and the iMIP invitations.
 
     For a recurring series it is a detached instance (same UID, RECURRENCE-ID), so an update or a
     cancellation mail replaces exactly that date in the recipient's calendar. ``tentative`` marks
     a place on the waiting list (STATUS:TENTATIVE) unless the occurrence is cancelled.
+    ``changed_at`` (e.g. the registration's ``updated_at``) raises DTSTAMP, so that a client
+    applies a change of the person's status even when the meeting's SEQUENCE stayed the same.
     """
     series = occurrence.series
     url = occurrence_url(occurrence)
@@ -152,7 +155,7 @@ def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Org
         summary=localized(series, "title", lang),
         start=occurrence.starts_at,
         end=occurrence.ends_at,
-        last_modified=max(series.updated_at, occurrence.updated_at),
+        last_modified=max(filter(None, (series.updated_at, occurrence.updated_at, changed_at))),
         sequence=occurrence_sequence(occurrence),
         description=_description(series, lang, url),
         location=location_text(series),

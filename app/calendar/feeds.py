@@ -9,9 +9,11 @@ Every feed is served in two steps:
    ETag, Last-Modified). A hit costs one query and no serialisation, so a conditional request is
    answered with 304 at almost the price of a static file; only a miss calls ``build``.
 
-``build`` reuses serialised VEVENT blocks from a second LRU keyed by (series id, SEQUENCE, latest
-``updated_at`` of the series and its occurrences and space, status, language): after one series
-changes, only that series is serialised again.
+``build`` reuses serialised VEVENT blocks from a second LRU keyed by (series id, SEQUENCE, status,
+latest ``updated_at`` of the series, its space and the occurrences that shape its VEVENT, language):
+after one series changes, only that series is serialised again. Occurrences that merely follow
+the RRULE are not read at all (a registration changing their ``seats_taken`` does not invalidate
+the public feeds).
 
 Cancelled occurrences: EXDATE in the series' VEVENT, not a STATUS:CANCELLED override. EXDATE is
 core RFC 5545 that every client (Google, Outlook, Apple, Thunderbird/ical.js) implements and it
@@ -25,7 +27,7 @@ feed of a cancelled series stays served but empty (a 404 would make Google keep 
 Only the single-occurrence download says STATUS:CANCELLED (a re-import then cancels the entry).
 
 The fingerprint sees every insert, update (``updated_at``, SEQUENCE) and deletion (count, id
-sum) of the rows a feed reads. Last-Modified is the latest ``updated_at`` of those rows; a
+sum) of the rows a feed is built from. Last-Modified is the latest ``updated_at`` of those rows; a
 deletion does not move it, which is why If-None-Match (the ETag of the bytes) wins when present.
 """
 from __future__ import annotations
@@ -146,15 +148,6 @@ def _block(key: tuple, make: Callable[[], str]) -> str:
 
 # --- meetings: all published series, or one ------------------------------------------------------
 
-def _occurrence_stats():
-    """Per series: count, latest updated_at and SEQUENCE sum of its occurrences (a subquery)."""
-    o = MeetingOccurrence
-    return (select(o.series_id.label("series_id"), func.count(o.id).label("n"),
-                   func.max(o.updated_at).label("latest"), func.sum(o.sequence).label("seq"),
-                   func.sum(o.id).label("ids"))
-            .group_by(o.series_id).subquery())
-
-
 def _series_filter(series_id: int | None):
     if series_id is None:
         return MeetingSeries.status == "published"
@@ -162,36 +155,41 @@ def _series_filter(series_id: int | None):
     return and_(MeetingSeries.id == series_id, MeetingSeries.status.in_(("published", "cancelled")))
 
 
+def _shapes_the_feed():
+    """The occurrences a series' VEVENT depends on: cancelled (EXDATE) and moved ones (overrides)
+    of a recurring series, the one occurrence of a one-off meeting. The others follow from the
+    RRULE, so a new registration (``seats_taken``, ``updated_at``) leaves the feed and its cache
+    alone, and the fingerprint reads only these rows."""
+    o = MeetingOccurrence
+    return or_(o.status == "cancelled", o.moved.is_(True), MeetingSeries.rrule.is_(None))
+
+
 def meetings_plan(lang: str, series_id: int | None = None) -> Plan | None:
     """The all-meetings feed, or one series' feed; ``None`` when that series is not public."""
-    s, stats = MeetingSeries, _occurrence_stats()
+    s, o = MeetingSeries, MeetingOccurrence
     row = db.session.execute(
-        select(func.count(s.id), func.max(s.updated_at), func.sum(s.id), func.sum(s.sequence),
-               func.max(Space.updated_at), func.sum(stats.c.n), func.max(stats.c.latest),
-               func.sum(stats.c.seq), func.sum(stats.c.ids), func.max(s.status))
+        select(func.count(s.id.distinct()), func.max(s.updated_at), func.sum(s.id.distinct()),
+               func.max(Space.updated_at), func.count(o.id), func.max(o.updated_at), func.sum(o.sequence),
+               func.sum(o.id), func.max(s.status))
         .select_from(s).outerjoin(Space, Space.id == s.space_id)
-        .outerjoin(stats, stats.c.series_id == s.id)
+        .outerjoin(o, and_(o.series_id == s.id, _shapes_the_feed()))
         .where(_series_filter(series_id))
     ).one()
     if series_id is not None and not row[0]:
         return None
     key = ("meetings", series_id, lang, current_app.config["BASE_URL"], *row)
     filename = "meetings.ics" if series_id is None else f"series-{series_id}.ics"
-    return Plan(key=key, last_modified=_latest(row[1], row[4], row[6]), filename=filename,
+    return Plan(key=key, last_modified=_latest(row[1], row[3], row[5]), filename=filename,
                 build=lambda: _build_meetings(lang, series_id))
 
 
 def _build_meetings(lang: str, series_id: int | None) -> bytes:
-    s, o, stats = MeetingSeries, MeetingOccurrence, _occurrence_stats()
-    rows = db.session.execute(
-        select(s, stats.c.latest).outerjoin(stats, stats.c.series_id == s.id)
-        .options(joinedload(s.space)).where(_series_filter(series_id)).order_by(s.id)
-    ).all()
-    # Only the occurrences that change the output: cancelled and moved ones, and the one
-    # occurrence of a one-off meeting. Loaded in one query whatever the number of series.
+    s, o = MeetingSeries, MeetingOccurrence
+    rows = db.session.scalars(
+        select(s).options(joinedload(s.space)).where(_series_filter(series_id)).order_by(s.id)).all()
+    # Loaded in one query whatever the number of series.
     special = db.session.scalars(
-        select(o).join(s, s.id == o.series_id)
-        .where(_series_filter(series_id), or_(o.status == "cancelled", o.moved.is_(True), s.rrule.is_(None)))
+        select(o).join(s, s.id == o.series_id).where(_series_filter(series_id), _shapes_the_feed())
         .order_by(o.series_id, o.starts_at)
     ).all()
     by_series: dict[int, list[MeetingOccurrence]] = {}
@@ -200,19 +198,20 @@ def _build_meetings(lang: str, series_id: int | None) -> bytes:
 
     with force_locale(lang):
         blocks = []
-        for series, latest in rows:
+        for series in rows:
             occurrences = by_series.get(series.id, [])
             if not listed_in_feeds(series, occurrences):
                 continue
-            stamp = _latest(series.updated_at, latest, series.space.updated_at if series.space else None)
-            key = ("series", series.id, series.sequence, series.status, stamp, lang)
+            stamp = _latest(series.updated_at, series.space.updated_at if series.space else None,
+                            *(o.updated_at for o in occurrences))
+            key = ("series", series.id, series.sequence, series.status, stamp, len(occurrences), lang)
             blocks.append(_block(key, lambda: serialize_event(
                 series_event(series, occurrences, lang=lang, last_modified=stamp))))
         if series_id is None:
             name = _("Kohtaamo: city–NGO meetings")
             description = _("Every published meeting of the City of Helsinki's Kohtaamo service.")
         else:
-            name = "Kohtaamo: " + localized(rows[0][0], "title", lang)
+            name = "Kohtaamo: " + localized(rows[0], "title", lang)
             description = None
         return build_calendar(blocks, name=name, description=description, lang=lang)
 

@@ -88,6 +88,19 @@ def test_a_change_rebuilds_only_the_changed_series(make, app, client, monkeypatc
     assert calls == {"build_calendar": 1, "serialize_event": 1}  # the other series came from the cache
 
 
+def test_a_registration_does_not_invalidate_the_public_feed(make, app, client, monkeypatch):
+    series = make.series(start_local=START, rrule="FREQ=WEEKLY;COUNT=4", occurrences=4)
+    user = make.user()
+    first = client.get("/calendar/meetings.ics")
+    personal = client.get(_personal_url(app, user))
+    calls = _count_serialisations(monkeypatch)
+    make.registration(make.occurrences(series)[1], user_id=user.id)  # seats_taken and updated_at change
+    again = client.get("/calendar/meetings.ics", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and calls["build_calendar"] == 0
+    changed = client.get(_personal_url(app, user), headers={"If-None-Match": personal.headers["ETag"]})
+    assert changed.status_code == 200 and changed.data.count(b"BEGIN:VEVENT") == 1
+
+
 def test_deleted_and_unpublished_series_change_the_feed(make, app, client):
     a = make.series(start_local=START, rrule="FREQ=WEEKLY;COUNT=2", occurrences=2)
     b = make.series(start_local=START, rrule="FREQ=WEEKLY;COUNT=2", occurrences=2)

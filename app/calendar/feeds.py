@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -111,12 +112,14 @@ class Plan:
 
 FEEDS = LRU(256)
 BLOCKS = LRU(50_000)
+PLANS = LRU(1_024)  # only with CALENDAR_FINGERPRINT_TTL
 
 
 def clear_caches() -> None:
     """Forget every cached feed and block (tests; a process that changed BASE_URL)."""
     FEEDS.clear()
     BLOCKS.clear()
+    PLANS.clear()
 
 
 def get_feed(plan: Plan) -> Feed:
@@ -165,7 +168,26 @@ def _shapes_the_feed():
 
 
 def meetings_plan(lang: str, series_id: int | None = None) -> Plan | None:
-    """The all-meetings feed, or one series' feed; ``None`` when that series is not public."""
+    """The all-meetings feed, or one series' feed; ``None`` when that series is not public.
+
+    With ``CALENDAR_FINGERPRINT_TTL`` > 0 (seconds; default 0) a worker reuses the fingerprint
+    for that long without asking the database: a change then shows at most that much later,
+    well inside the feed's ``max-age``, and a busy feed is answered without any query.
+    """
+    ttl = current_app.config.get("CALENDAR_FINGERPRINT_TTL", 0)
+    if not ttl:
+        return _meetings_plan(lang, series_id)
+    memo_key = (lang, series_id, current_app.config["BASE_URL"])
+    memo = PLANS.get(memo_key)
+    now = time.monotonic()
+    if memo is not None and memo[0] > now:
+        return memo[1]
+    plan = _meetings_plan(lang, series_id)
+    PLANS.put(memo_key, (now + ttl, plan))
+    return plan
+
+
+def _meetings_plan(lang: str, series_id: int | None) -> Plan | None:
     s, o = MeetingSeries, MeetingOccurrence
     row = db.session.execute(
         select(func.count(s.id.distinct()), func.max(s.updated_at), func.sum(s.id.distinct()),

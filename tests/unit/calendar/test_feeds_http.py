@@ -318,3 +318,16 @@ def test_space_feed_range_is_bounded(make_space, make_booking, client):
 
 def test_footer_links_to_calendars(client):
     assert 'href="/calendar/"' in client.get("/").get_data(as_text=True)
+
+
+def test_feeds_do_not_take_the_sqlite_write_lock(make, app, client, count_queries):
+    make.series(rrule="FREQ=WEEKLY;COUNT=2", occurrences=2)
+    with count_queries() as counter:
+        assert client.get("/calendar/meetings.ics").status_code == 200
+    begins = [s for s in counter.statements if s.upper().startswith("BEGIN")]
+    with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite:
+        assert begins == ["BEGIN"]  # deferred: readers and writers go on meanwhile (WAL)
+    else:
+        assert not [s for s in begins if "IMMEDIATE" in s.upper()]

@@ -331,3 +331,16 @@ def test_feeds_do_not_take_the_sqlite_write_lock(make, app, client, count_querie
         assert begins == ["BEGIN"]  # deferred: readers and writers go on meanwhile (WAL)
     else:
         assert not [s for s in begins if "IMMEDIATE" in s.upper()]
+
+
+def test_staff_see_signed_space_links_on_the_calendars_page(make, app, client, login, make_space, make_booking):
+    space = make_space()
+    make_booking(space, datetime.now(UTC).replace(microsecond=0) + timedelta(days=2), title="Sisäinen koulutus")
+    assert "token=" not in client.get("/calendar/").get_data(as_text=True)
+    login(make.user("ngo"))
+    assert "token=" not in client.get("/calendar/").get_data(as_text=True)
+    login(make.user("staff"))
+    page = client.get("/calendar/").get_data(as_text=True)
+    link = re.search(r'value="http://kohtaamo\.test(/calendar/spaces/\d+\.ics\?[^"]*token=[^"]+)"', page).group(1)
+    detailed = client.get(link.replace("&amp;", "&"))
+    assert detailed.status_code == 200 and b"Sis\xc3\xa4inen koulutus" in detailed.data

@@ -1001,8 +1001,12 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_view(space: Space, day: date) -> WeekView:
-    """The week (Monday–Sunday, local) containing ``day``: three queries whatever the data."""
+def week_view(space: Space, day: date, *, now: datetime | None = None) -> WeekView:
+    """The week (Monday–Sunday, local) containing ``day``: two queries whatever the data.
+
+    Cells: ``free``, ``booked``, ``partly`` (booked in part), ``partly_open``, ``closed``, and
+    ``past`` for unbooked hours that are over (with ``now``).
+    """
     zone = ZoneInfo(space.timezone)
     monday = monday_of(day)
     days = [monday + timedelta(days=i) for i in range(7)]
@@ -1034,6 +1038,8 @@ def week_view(space: Space, day: date) -> WeekView:
             elif booked:
                 state = "booked" if booked == [(slot_start, slot_end)] or not _subtract(open_parts, booked) \
                     else "partly"
+            elif now is not None and slot_end <= now:
+                state = "past"
             elif not open_parts:
                 state = "closed"
             elif open_parts == [(slot_start, slot_end)]:

@@ -887,11 +887,14 @@ def cancel_booking(booking: Booking, actor: Any, now: datetime, *, reason: str |
     return booking
 
 
-def cancel_booking_group(group_id: str, actor: Any, now: datetime, *, reason: str | None = None) -> list[Booking]:
-    """Cancel the live, not yet started bookings of one recurring booking."""
+def cancel_booking_group(group_id: str, actor: Any, now: datetime, *, from_start: datetime | None = None,
+                         reason: str | None = None) -> list[Booking]:
+    """Cancel the live bookings of one recurring booking that start at ``from_start`` or later
+    (default: the ones not yet started)."""
     _require_staff(actor)
+    since = max(now, from_start) if from_start is not None else now
     rows = list(db.session.scalars(select(Booking).where(Booking.group_id == group_id, Booking.status != "cancelled",
-                                                         Booking.starts_at >= now).order_by(Booking.starts_at)))
+                                                         Booking.starts_at >= since).order_by(Booking.starts_at)))
     for row in rows:
         cancel_booking(row, actor, now, reason=reason)
     return rows

@@ -407,7 +407,8 @@ def cancel_booking(space_id: int, booking_id: int):
     services.cancel_booking(booking, current_user, now, reason=form.reason.data)
     count = 1
     if form.scope.data == "series" and booking.group_id:
-        count += len(services.cancel_booking_group(booking.group_id, current_user, now, reason=form.reason.data))
+        count += len(services.cancel_booking_group(booking.group_id, current_user, now,
+                                                   from_start=booking.starts_at, reason=form.reason.data))
     db.session.commit()
     flash(_("%(n)d bookings were cancelled.", n=count) if count > 1 else _("The booking was cancelled."), "success")
     return redirect(url_for("spaces.bookings", space_id=space_id))

@@ -832,10 +832,11 @@ def create_recurring_booking(space: Space, start: datetime, end: datetime, title
 
 
 def move_booking(booking: Booking, start: datetime, end: datetime, actor: Any, now: datetime, *,
-                 override_reason: str | None = None, strict: bool = True) -> Booking:
+                 override_reason: str | None = None, strict: bool = True, notify: bool = True) -> Booking:
     """Move a live booking to ``[start, end)`` with the same rules and guarantee as :func:`create_booking`.
 
-    Its own old interval does not count as a conflict. ``sequence`` goes up by one.
+    Its own old interval does not count as a conflict. ``sequence`` goes up by one. A booking that
+    came from an NGO request tells the requester by mail (unless ``notify`` is false).
     """
     _require_staff(actor)
     if booking.status == "cancelled":
@@ -863,7 +864,17 @@ def move_booking(booking: Booking, start: datetime, end: datetime, actor: Any, n
     _guarded(space, [(start, end)], write, exclude_id=booking.id)
     audit(actor, "booking.move", "booking", booking.id, old_start=old[0].isoformat(), start=start.isoformat(),
           end=end.isoformat())
+    requester = _requester_of(booking) if notify else None
+    if requester is not None:
+        enqueue(requester.email, "booking_moved", locale=requester.locale, booking=booking, space=space,
+                user=requester, old_start=old[0], old_end=old[1])
     return booking
+
+
+def _requester_of(booking: Booking) -> User | None:
+    """The NGO user whose approved request became ``booking``, if any (they hear about changes)."""
+    request_row = db.session.scalar(select(BookingRequest).where(BookingRequest.booking_id == booking.id))
+    return request_row.requester if request_row is not None else None
 
 
 def cancel_booking(booking: Booking, actor: Any, now: datetime, *, reason: str | None = None,
@@ -878,12 +889,10 @@ def cancel_booking(booking: Booking, actor: Any, now: datetime, *, reason: str |
     booking.sequence = (booking.sequence or 0) + 1
     db.session.flush()
     audit(actor, "booking.cancel", "booking", booking.id, reason=booking.cancel_reason)
-    if notify:
-        request_row = db.session.scalar(select(BookingRequest).where(BookingRequest.booking_id == booking.id))
-        if request_row is not None and request_row.requester is not None:
-            requester = request_row.requester
-            enqueue(requester.email, "booking_cancelled", locale=requester.locale, booking=booking,
-                    space=booking.space, user=requester, reason=booking.cancel_reason)
+    requester = _requester_of(booking) if notify else None
+    if requester is not None:
+        enqueue(requester.email, "booking_cancelled", locale=requester.locale, booking=booking,
+                space=booking.space, user=requester, reason=booking.cancel_reason)
     return booking
 
 

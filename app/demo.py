@@ -38,6 +38,16 @@ DEMO_USERS = [
 EXTRA_LOADERS: list[Callable[[], None]] = []
 
 
+def _load_spaces() -> None:
+    """Resident spaces with opening hours and a few bookings (app/spaces/demo.py)."""
+    from app.spaces.demo import load_spaces_demo
+
+    load_spaces_demo()
+
+
+EXTRA_LOADERS.append(_load_spaces)
+
+
 def load_demo_data() -> None:
     """Insert what is missing; running twice changes nothing."""
     orgs: list[Organization] = []

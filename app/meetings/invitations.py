@@ -21,9 +21,17 @@ def registration_invitation(registration: Registration, method: str = "REQUEST")
     """The calendar part for a mail to ``registration``'s person about its occurrence.
 
     REQUEST carries the occurrence's current time and SEQUENCE (bumped by every change), CANCEL
-    removes it from the person's calendar (their cancellation, or a cancelled occurrence).
+    removes it from the person's calendar (their cancellation, or a cancelled occurrence). A place
+    on the waiting list is sent as STATUS:TENTATIVE with PARTSTAT=TENTATIVE; the REQUEST sent on
+    promotion then confirms it (same UID and RECURRENCE-ID).
     """
-    partstat = "ACCEPTED" if method == "REQUEST" else "DECLINED"
+    method = method.upper()
+    waitlisted = registration.status == "waitlisted"
+    if method != "REQUEST":
+        partstat = "DECLINED"
+    else:
+        partstat = "TENTATIVE" if waitlisted else "ACCEPTED"
     event = occurrence_event(registration.occurrence, lang=registration.locale, organizer=organizer(),
-                             attendees=[(registration.email, registration.name or None, partstat)])
+                             attendees=[(registration.email, registration.name or None, partstat)],
+                             tentative=waitlisted and method == "REQUEST", changed_at=registration.updated_at)
     return build_invitation(event, method=method)

@@ -103,7 +103,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import tokens_cli, users_cli
     from app.demo import demo_cli
+    from app.feedback.cli import feedback_cli
     from app.mail.cli import mail_cli
 
-    for group in (users_cli, tokens_cli, mail_cli, demo_cli):
+    for group in (users_cli, tokens_cli, mail_cli, demo_cli, feedback_cli):
         app.cli.add_command(group)

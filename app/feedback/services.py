@@ -236,6 +236,7 @@ def add_question(form: FeedbackForm, data: QuestionData, *, actor: Any) -> Feedb
     _apply_question(question, data)
     db.session.add(question)
     db.session.flush()
+    db.session.expire(form, ["questions"])
     audit(actor, "feedback_question.create", "feedback_question", question.id, form_id=form.id, kind=data.kind)
     return question
 
@@ -282,8 +283,10 @@ def delete_question(question: FeedbackQuestion, *, actor: Any) -> None:
     answers = db.session.scalar(select(func.count(FeedbackAnswer.id)).where(FeedbackAnswer.question_id == question.id))
     audit(actor, "feedback_question.delete", "feedback_question", question.id, form_id=question.form_id,
           text_fi=question.text_fi, answers=answers)
+    form = question.form
     db.session.delete(question)
     db.session.flush()
+    db.session.expire(form, ["questions"])
 
 
 def active_theme_options() -> list[dict[str, str]]:
@@ -310,7 +313,7 @@ def option_label(option: dict[str, str], lang: str) -> str:
 def load_form(form_id: int) -> FeedbackForm:
     """A form with its questions (one extra query)."""
     form = db.session.scalar(select(FeedbackForm).options(selectinload(FeedbackForm.questions))
-                             .where(FeedbackForm.id == form_id))
+                             .where(FeedbackForm.id == form_id).execution_options(populate_existing=True))
     if form is None:
         raise NotFound(_l("The feedback form was not found."))
     return form
@@ -740,7 +743,7 @@ def rating_averages_by_key(*, start: datetime | None = None, end: datetime | Non
 
 
 def response_rate(*, start: datetime | None = None, end: datetime | None = None) -> dict[str, Any]:
-    """Invitations sent and answered for occurrences starting in [start, end). Two queries."""
+    """Invitations sent and answered for occurrences starting in [start, end). One query."""
     occ = select(MeetingOccurrence.id)
     if start is not None:
         occ = occ.where(MeetingOccurrence.starts_at >= start)

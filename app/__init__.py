@@ -94,9 +94,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.accounts.organizations import bp as organizations_bp
     from app.api import bp as api_bp
+    from app.feedback.topic_views import bp as topics_bp
+    from app.feedback.views import bp as feedback_bp
     from app.pages import bp as pages_bp
 
-    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp):
+    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, feedback_bp, topics_bp):
         app.register_blueprint(blueprint)
 
 

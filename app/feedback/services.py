@@ -20,6 +20,7 @@ from sqlalchemy import and_, delete, exists, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.accounts.models import Organization
 from app.core.audit import audit
 from app.core.i18n import LANGUAGES
 from app.core.types import utcnow
@@ -614,8 +615,10 @@ def occurrence_status(occurrence: MeetingOccurrence) -> dict[str, Any]:
     """Invited / answered counts and, when the form is named, who has not answered yet."""
     form = form_for_series(occurrence.series_id)
     rows = db.session.execute(
-        select(FeedbackInvitation, Registration.name, Registration.email, Registration.organization_name)
+        select(FeedbackInvitation, Registration.name, Registration.email,
+               func.coalesce(Organization.name, Registration.organization_name))
         .join(Registration, Registration.id == FeedbackInvitation.registration_id)
+        .outerjoin(Organization, Organization.id == Registration.organization_id)
         .where(FeedbackInvitation.occurrence_id == occurrence.id)
         .order_by(func.lower(Registration.name), FeedbackInvitation.id)).all()
     invited = len(rows)

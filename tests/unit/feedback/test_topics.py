@@ -122,8 +122,6 @@ def _vote_worker(app, proposal_id, user_id, repeats, barrier=None, errors=None):
 
 
 def _process_target(proposal_id, user_id, repeats):
-    from flask import current_app  # noqa: F401  (the forked child inherits the app object)
-
     app = _APP["app"]
     with app.app_context():
         db.engine.dispose(close=False)  # never share the parent's connections

@@ -17,10 +17,10 @@ def _parse_now(value: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("give an ISO 8601 time, e.g. 2026-11-23T18:00:00+02:00", param_hint="--now") from None
+        raise click.ClickException(f"--now: not an ISO 8601 time: {value!r} "
+                                   "(e.g. 2026-11-23T18:00:00+02:00)") from None
     if parsed.tzinfo is None:
-        raise click.BadParameter("give the time with its offset, e.g. 2026-11-23T18:00:00+02:00",
-                                 param_hint="--now")
+        raise click.ClickException("--now: give the time with its offset, e.g. 2026-11-23T18:00:00+02:00")
     return parsed.astimezone(timezone.utc)
 
 

@@ -165,6 +165,7 @@ def test_racing_send_runs_invite_everyone_exactly_once(app, make, past_occurrenc
 def test_cli_refuses_bad_now(runner, value):
     result = runner.invoke(args=["feedback", "send", "--now", value])
     assert result.exit_code != 0 and "--now" in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
 
 
 def test_cli_sends_once(runner, make, past_occurrence, app):

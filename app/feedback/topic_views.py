@@ -128,7 +128,7 @@ def decide(proposal_id: int):
     from flask_babel import format_datetime
 
     form.linked_occurrence_id.choices = [(0, _("The meeting it was proposed for"))] + [
-        (o.id, format_datetime(o.starts_at, "medium")) for o in occurrences]
+        (o.id, format_datetime(o.starts_at, "short")) for o in occurrences]
     if not form.is_submitted():
         form.linked_occurrence_id.data = proposal.linked_occurrence_id or 0
         if proposal.status == "proposed":

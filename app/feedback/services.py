@@ -757,3 +757,32 @@ def response_rate(*, start: datetime | None = None, end: datetime | None = None)
         .where(FeedbackInvitation.occurrence_id.in_(occ.scalar_subquery()))).one()
     return {"invited": invited, "answered": answered,
             "rate": round(answered / invited, 3) if invited else None}
+
+
+def rating_averages_by_theme(*, start: datetime | None = None, end: datetime | None = None) -> list[dict[str, Any]]:
+    """Across all series: rating answers and average per cooperation theme linked to questions. One query."""
+    where = _response_filter(None, None, start, end)
+    rows = db.session.execute(
+        select(FeedbackQuestion.theme_id, func.count(FeedbackAnswer.id), func.avg(FeedbackAnswer.rating))
+        .join(FeedbackAnswer, FeedbackAnswer.question_id == FeedbackQuestion.id)
+        .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
+        .where(where, FeedbackQuestion.theme_id.is_not(None), FeedbackAnswer.rating.is_not(None))
+        .group_by(FeedbackQuestion.theme_id).order_by(FeedbackQuestion.theme_id)).all()
+    return [{"theme_id": theme_id, "answers": count, "average": round(float(avg), 2) if avg is not None else None}
+            for theme_id, count, avg in rows]
+
+
+def theme_wishes(*, start: datetime | None = None, end: datetime | None = None) -> dict[str, int]:
+    """Across all series: how often each theme key was chosen in "themes to continue" questions
+    (those whose options follow the meeting themes). One query."""
+    where = _response_filter(None, None, start, end)
+    choice = _choice_elements()
+    rows = db.session.execute(
+        select(choice.c.value, func.count())
+        .select_from(FeedbackAnswer)
+        .join(FeedbackQuestion, FeedbackQuestion.id == FeedbackAnswer.question_id)
+        .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
+        .join(choice, true())
+        .where(where, FeedbackQuestion.options_from_themes.is_(True), FeedbackAnswer.choices.is_not(None))
+        .group_by(choice.c.value))
+    return {str(key): count for key, count in rows}

@@ -225,6 +225,11 @@ def clean_question(data: QuestionData) -> QuestionData:
                         theme_id=data.theme_id)
 
 
+def answer_count(question: FeedbackQuestion) -> int:
+    """How many answers the question has (staff confirm before removing answered questions)."""
+    return db.session.scalar(select(func.count(FeedbackAnswer.id)).where(FeedbackAnswer.question_id == question.id)) or 0
+
+
 def _question_has_answers(question: FeedbackQuestion) -> bool:
     return bool(db.session.scalar(select(exists().where(FeedbackAnswer.question_id == question.id))))
 
@@ -281,7 +286,7 @@ def move_question(question: FeedbackQuestion, direction: str, *, actor: Any) -> 
 
 def delete_question(question: FeedbackQuestion, *, actor: Any) -> None:
     """Remove a question (its answers go with it; the audit trail records how many)."""
-    answers = db.session.scalar(select(func.count(FeedbackAnswer.id)).where(FeedbackAnswer.question_id == question.id))
+    answers = answer_count(question)
     audit(actor, "feedback_question.delete", "feedback_question", question.id, form_id=question.form_id,
           text_fi=question.text_fi, answers=answers)
     form = question.form

@@ -385,12 +385,13 @@ class SendResult:
     occurrences: int = 0
 
 
-def _mail_context(invitation: FeedbackInvitation, occurrence: MeetingOccurrence, series: MeetingSeries,
-                  registration: Registration) -> dict[str, Any]:
-    lang = invitation.locale if invitation.locale in LANGUAGES else "fi"
+def _mail_context(invitation_id: int, secret: str, locale: str, closes_at: datetime,
+                  occurrence: MeetingOccurrence, series: MeetingSeries, registration: Registration) -> dict[str, Any]:
+    lang = locale if locale in LANGUAGES else "fi"
+    token = _serializer().dumps({"i": invitation_id, "s": secret})
     return {"name": registration.name, "title": getattr(series, f"title_{lang}", None) or series.title_fi,
-            "starts_at": occurrence.starts_at, "closes_at": invitation.closes_at,
-            "link": feedback_link(invitation), "lang": lang}
+            "starts_at": occurrence.starts_at, "closes_at": closes_at,
+            "link": f"{current_app.config['BASE_URL']}/feedback/{token}", "lang": lang}
 
 
 def send_due(now: datetime | None = None) -> SendResult:
@@ -447,18 +448,17 @@ def _send_invitations(now: datetime, result: SendResult) -> None:
         sent_here = 0
         for registration in registrations:
             locale = registration.locale if registration.locale in LANGUAGES else "fi"
+            secret = secrets.token_hex(16)  # 128 bits
             statement = (_insert(FeedbackInvitation)
                          .values(occurrence_id=occurrence.id, registration_id=registration.id, form_id=form.id,
-                                 secret=secrets.token_hex(16), locale=locale, sent_at=now, closes_at=closes_at,
-                                 created_at=now)
+                                 secret=secret, locale=locale, sent_at=now, closes_at=closes_at, created_at=now)
                          .on_conflict_do_nothing(index_elements=["occurrence_id", "registration_id"])
                          .returning(FeedbackInvitation.id))
             invitation_id = db.session.execute(statement).scalar()
             if invitation_id is None:
                 continue  # another run invited this person
-            invitation = db.session.get(FeedbackInvitation, invitation_id)
             enqueue(registration.email, "feedback_invitation", locale=locale, reminder=False,
-                    **_mail_context(invitation, occurrence, series, registration))
+                    **_mail_context(invitation_id, secret, locale, closes_at, occurrence, series, registration))
             sent_here += 1
         db.session.commit()
         if sent_here:
@@ -491,7 +491,8 @@ def _send_reminders(now: datetime, result: SendResult) -> None:
         registration = invitation.registration
         occurrence = invitation.occurrence
         enqueue(registration.email, "feedback_invitation", locale=invitation.locale, reminder=True,
-                **_mail_context(invitation, occurrence, occurrence.series, registration))
+                **_mail_context(invitation.id, invitation.secret, invitation.locale, invitation.closes_at,
+                                occurrence, occurrence.series, registration))
         db.session.commit()
         result.reminders += 1
 

@@ -11,6 +11,11 @@ Definitions (shown on the page too):
   Anonymised registrations count like the others: only personal data was removed from them.
 - Attendees and no-shows are seats of registrations marked present / no-show; the attendance
   rate is attendees / (attendees + no-shows), i.e. among seats whose attendance was recorded.
+- Feedback and its response rate belong to the occurrence they are about; the response rate is
+  responses / invitations sent. A group (question, theme, series) with fewer than
+  ``MIN_GROUP_SIZE`` respondents shows no average, distribution or free texts.
+- Topic proposals belong to the period by their creation time, to a series directly or through
+  the occurrence they were proposed for.
 - An organisation is reached when it has a live registration in the period; it is newly reached
   when its first ever live registration (to any meeting, by the meeting's start) is in the period.
 """
@@ -25,8 +30,9 @@ from sqlalchemy import and_, case, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organization
+from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackQuestion, FeedbackResponse, TopicProposal
 from app.errors import ValidationError
-from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration, series_themes
+from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme, Registration, series_themes
 
 REPORT_TZ = ZoneInfo("Europe/Helsinki")
 # Groups with fewer respondents than this are never broken down (averages, free texts).
@@ -87,6 +93,87 @@ class Reach:
 
 
 @dataclass
+class QuestionFeedback:
+    """A rating question (the same template question across series is one group)."""
+
+    key: str  # the template key, or "q<id>" for a question staff added to one form
+    question: dict[str, str | None]  # fi / sv / en
+    suppressed: bool  # fewer than MIN_GROUP_SIZE respondents: nothing below is shown
+    respondents: int | None
+    average: float | None
+    distribution: list[int] | None  # answers giving 1, 2, 3, 4, 5
+
+
+@dataclass
+class FreeText:
+    """One free-text answer (no respondent data)."""
+
+    text: str
+    question: dict[str, str | None]
+    series_id: int
+    series_title: dict[str, str | None]
+    submitted_on: date  # local date
+
+
+@dataclass
+class ThemeFeedback:
+    """Answers to the questions of one cooperation-model theme (None: questions without a theme)."""
+
+    theme_id: int | None
+    theme_key: str | None
+    theme_name: dict[str, str | None]
+    suppressed: bool  # ratings: fewer than MIN_GROUP_SIZE respondents
+    respondents: int | None
+    average: float | None
+    texts_suppressed: bool  # free texts: fewer than MIN_GROUP_SIZE writers
+    text_answers: int | None  # how many free texts there are in all
+    texts: list[FreeText] = field(default_factory=list)  # the newest ``text_limit`` of them
+
+
+@dataclass
+class SeriesFeedback:
+    """Feedback on the occurrences of one series."""
+
+    series_id: int
+    title: dict[str, str | None]
+    invitations: int
+    responses: int
+    response_rate: float | None
+    suppressed: bool  # the average: fewer than MIN_GROUP_SIZE rating respondents
+    average: float | None
+
+
+@dataclass
+class Feedback:
+    invitations: int  # sent
+    responses: int
+    response_rate: float | None
+    by_question: list[QuestionFeedback]
+    by_theme: list[ThemeFeedback]
+    by_series: list[SeriesFeedback]
+
+
+@dataclass
+class ProposalRow:
+    id: int
+    title: str
+    series_id: int | None
+    series_title: dict[str, str | None]
+    status: str  # proposed | taken_up | declined
+    votes: int
+    created_on: date  # local date
+
+
+@dataclass
+class Proposals:
+    total: int
+    proposed: int
+    taken_up: int
+    declined: int
+    items: list[ProposalRow]  # most supported first, at most ``proposal_limit``
+
+
+@dataclass
 class CooperationReport:
     """Everything the cooperation report page, its exports and the API show."""
 
@@ -95,10 +182,11 @@ class CooperationReport:
     series_id: int | None
     theme_id: int | None
     generated_at: datetime
+    min_group_size: int
     participation: Participation
     reach: Reach
-    min_group_size: int = MIN_GROUP_SIZE
-    definitions: dict[str, str] = field(default_factory=dict)
+    feedback: Feedback
+    proposals: Proposals
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -156,13 +244,32 @@ def _occurrence_filter(start: datetime, end: datetime, series_id: int | None, th
     if series_id is not None:
         conditions.append(MeetingOccurrence.series_id == series_id)
     if theme_id is not None:
-        conditions.append(MeetingOccurrence.series_id.in_(
-            select(series_themes.c.series_id).where(series_themes.c.theme_id == theme_id)))
+        conditions.append(MeetingOccurrence.series_id.in_(_theme_series(theme_id)))
     return and_(*conditions)
 
 
 def _int(value) -> int:
     return int(value or 0)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _avg(value) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _names(fi, sv, en) -> dict[str, str | None]:
+    return {"fi": fi, "sv": sv, "en": en}
+
+
+def _local_date(value: datetime) -> date:
+    return value.astimezone(REPORT_TZ).date()
+
+
+def _theme_series(theme_id: int):
+    return select(series_themes.c.series_id).where(series_themes.c.theme_id == theme_id)
 
 
 # --- sections -----------------------------------------------------------------------------
@@ -250,12 +357,168 @@ def _reach(session: Session, start: datetime, end: datetime, series_id: int | No
                  by_district=by_district)
 
 
+def _feedback_by_series(session: Session, occ_filter) -> list[SeriesFeedback]:
+    """One query: invitations → responses → rating answers, grouped by series."""
+    inv, resp, ans, occ, series = (FeedbackInvitation, FeedbackResponse, FeedbackAnswer, MeetingOccurrence,
+                                   MeetingSeries)
+    rows = session.execute(
+        select(series.id, series.title_fi, series.title_sv, series.title_en,
+               func.count(distinct(case((inv.sent_at.is_not(None), inv.id)))),
+               func.count(distinct(resp.id)),
+               func.count(distinct(case((ans.rating.is_not(None), resp.id)))),
+               func.avg(ans.rating))
+        .select_from(inv)
+        .join(occ, occ.id == inv.occurrence_id)
+        .join(series, series.id == occ.series_id)
+        .outerjoin(resp, resp.invitation_id == inv.id)
+        .outerjoin(ans, and_(ans.response_id == resp.id, ans.rating.is_not(None)))
+        .where(occ_filter)
+        .group_by(series.id, series.title_fi, series.title_sv, series.title_en)
+        .order_by(series.title_fi, series.id)
+    ).all()
+    result = []
+    for sid, fi, sv, en, invitations, responses, raters, average in rows:
+        suppressed = _int(raters) < MIN_GROUP_SIZE
+        result.append(SeriesFeedback(
+            series_id=sid, title=_names(fi, sv, en), invitations=_int(invitations), responses=_int(responses),
+            response_rate=_ratio(_int(responses), _int(invitations)), suppressed=suppressed,
+            average=None if suppressed else _avg(average)))
+    return result
+
+
+def _answers_select(occ_filter, *columns):
+    """SELECT columns FROM answers JOIN questions, responses, occurrences of the report."""
+    ans, q, resp, occ = FeedbackAnswer, FeedbackQuestion, FeedbackResponse, MeetingOccurrence
+    return (select(*columns).select_from(ans)
+            .join(q, q.id == ans.question_id)
+            .join(resp, resp.id == ans.response_id)
+            .join(occ, occ.id == resp.occurrence_id)
+            .where(occ_filter))
+
+
+def _feedback_by_question(session: Session, occ_filter) -> list[QuestionFeedback]:
+    """One query: rating answers grouped by question (template key, or the question itself)."""
+    ans, q, resp = FeedbackAnswer, FeedbackQuestion, FeedbackResponse
+    own_question = case((q.key.is_(None), q.id))
+    rows = session.execute(
+        _answers_select(occ_filter, q.key, own_question, func.min(q.text_fi), func.min(q.text_sv),
+                        func.min(q.text_en), func.min(q.position), func.count(distinct(resp.id)),
+                        func.avg(ans.rating),
+                        *[func.sum(case((ans.rating == value, 1), else_=0)) for value in range(1, 6)])
+        .where(q.kind == "rating", ans.rating.is_not(None))
+        .group_by(q.key, own_question)
+    ).all()
+    result = []
+    for row in sorted(rows, key=lambda r: (r[5] or 0, r[2] or "")):
+        key, qid, fi, sv, en, _position, respondents, average = row[:8]
+        suppressed = _int(respondents) < MIN_GROUP_SIZE
+        result.append(QuestionFeedback(
+            key=key or f"q{qid}", question=_names(fi, sv, en), suppressed=suppressed,
+            respondents=None if suppressed else _int(respondents),
+            average=None if suppressed else _avg(average),
+            distribution=None if suppressed else [_int(v) for v in row[8:13]]))
+    return result
+
+
+def _has_text():
+    return and_(FeedbackAnswer.text.is_not(None), func.trim(FeedbackAnswer.text) != "")
+
+
+def _feedback_by_theme(session: Session, occ_filter, text_limit: int | None) -> list[ThemeFeedback]:
+    """Two queries: per-theme counts and averages; the newest free texts of each theme (a window
+    function keeps at most ``text_limit`` per theme)."""
+    ans, q, resp, theme, series = FeedbackAnswer, FeedbackQuestion, FeedbackResponse, MeetingTheme, MeetingSeries
+    rated = ans.rating.is_not(None)
+    rows = session.execute(
+        _answers_select(occ_filter, q.theme_id, theme.key, theme.name_fi, theme.name_sv, theme.name_en,
+                        theme.position, func.count(distinct(case((rated, resp.id)))), func.avg(ans.rating),
+                        func.count(distinct(case((_has_text(), resp.id)))), func.count(case((_has_text(), ans.id))))
+        .outerjoin(theme, theme.id == q.theme_id)
+        .group_by(q.theme_id, theme.key, theme.name_fi, theme.name_sv, theme.name_en, theme.position)
+    ).all()
+    groups: dict[int | None, ThemeFeedback] = {}
+    for theme_id, key, fi, sv, en, _position, raters, average, writers, texts in sorted(
+            rows, key=lambda r: (r[0] is None, r[5] or 0, r[2] or "")):
+        suppressed = _int(raters) < MIN_GROUP_SIZE
+        texts_suppressed = _int(writers) < MIN_GROUP_SIZE
+        groups[theme_id] = ThemeFeedback(
+            theme_id=theme_id, theme_key=key, theme_name=_names(fi, sv, en), suppressed=suppressed,
+            respondents=None if suppressed else _int(raters), average=None if suppressed else _avg(average),
+            texts_suppressed=texts_suppressed, text_answers=None if texts_suppressed else _int(texts))
+    rank = func.row_number().over(partition_by=q.theme_id,
+                                  order_by=(resp.submitted_at.desc(), ans.id.desc())).label("rank")
+    newest = (
+        _answers_select(occ_filter, q.theme_id.label("theme_id"), ans.text.label("text"), q.text_fi.label("q_fi"),
+                        q.text_sv.label("q_sv"), q.text_en.label("q_en"), series.id.label("series_id"),
+                        series.title_fi.label("s_fi"), series.title_sv.label("s_sv"),
+                        series.title_en.label("s_en"), resp.submitted_at.label("submitted_at"), rank)
+        .join(series, series.id == MeetingOccurrence.series_id)
+        .where(_has_text())
+    ).subquery("texts")
+    query = select(newest).order_by(newest.c.theme_id, newest.c.rank)
+    if text_limit is not None:
+        query = query.where(newest.c.rank <= text_limit)
+    for row in session.execute(query).mappings():
+        group = groups.get(row["theme_id"])
+        if group is None or group.texts_suppressed:
+            continue
+        group.texts.append(FreeText(
+            text=row["text"].strip(), question=_names(row["q_fi"], row["q_sv"], row["q_en"]),
+            series_id=row["series_id"], series_title=_names(row["s_fi"], row["s_sv"], row["s_en"]),
+            submitted_on=_local_date(row["submitted_at"])))
+    return list(groups.values())
+
+
+def _feedback(session: Session, start: datetime, end: datetime, series_id: int | None, theme_id: int | None,
+              text_limit: int | None) -> Feedback:
+    occ_filter = _occurrence_filter(start, end, series_id, theme_id)
+    by_series = _feedback_by_series(session, occ_filter)
+    invitations = sum(s.invitations for s in by_series)
+    responses = sum(s.responses for s in by_series)
+    return Feedback(invitations=invitations, responses=responses, response_rate=_ratio(responses, invitations),
+                    by_question=_feedback_by_question(session, occ_filter),
+                    by_theme=_feedback_by_theme(session, occ_filter, text_limit),
+                    by_series=by_series)
+
+
+def _proposals(session: Session, start: datetime, end: datetime, series_id: int | None, theme_id: int | None,
+               limit: int | None) -> Proposals:
+    """Two queries: counts by outcome, and the most supported proposals with their outcome."""
+    prop, occ, series = TopicProposal, MeetingOccurrence, MeetingSeries
+    target_series = func.coalesce(prop.series_id, occ.series_id)
+    conditions = [prop.created_at >= start, prop.created_at < end]
+    if series_id is not None:
+        conditions.append(target_series == series_id)
+    if theme_id is not None:
+        conditions.append(target_series.in_(_theme_series(theme_id)))
+
+    def scoped(query):
+        return query.select_from(prop).outerjoin(occ, occ.id == prop.occurrence_id).where(*conditions)
+
+    counts = {status: _int(n) for status, n in session.execute(
+        scoped(select(prop.status, func.count(prop.id))).group_by(prop.status)).all()}
+    query = (scoped(select(prop.id, prop.title, target_series, series.title_fi, series.title_sv, series.title_en,
+                           prop.status, prop.votes_count, prop.created_at))
+             .outerjoin(series, series.id == target_series)
+             .order_by(prop.votes_count.desc(), prop.created_at, prop.id))
+    if limit is not None:
+        query = query.limit(limit)
+    items = [ProposalRow(id=pid, title=title, series_id=sid, series_title=_names(fi, sv, en), status=status,
+                         votes=_int(votes), created_on=_local_date(created))
+             for pid, title, sid, fi, sv, en, status, votes, created in session.execute(query).all()]
+    return Proposals(total=sum(counts.values()), proposed=counts.get("proposed", 0),
+                     taken_up=counts.get("taken_up", 0), declined=counts.get("declined", 0), items=items)
+
+
 def cooperation_report(session: Session, period_start: date, period_end: date, series_id: int | None = None,
-                       theme_id: int | None = None, *, now: datetime | None = None) -> CooperationReport:
+                       theme_id: int | None = None, *, now: datetime | None = None, text_limit: int | None = 50,
+                       proposal_limit: int | None = 50) -> CooperationReport:
     """Build the cooperation report for the local dates ``[period_start, period_end]``.
 
     ``series_id`` / ``theme_id`` narrow it to one series or to the series of one theme.
-    ``now`` (UTC) separates held occurrences from upcoming ones. Runs a fixed number of queries.
+    ``now`` (UTC) separates held occurrences from upcoming ones. ``text_limit`` caps the free
+    texts listed per theme and ``proposal_limit`` the proposals listed (None: all, for exports).
+    Runs a fixed number of queries (nine) whatever the amount of data.
     """
     check_period(period_start, period_end)
     now = now or datetime.now(timezone.utc)
@@ -263,7 +526,9 @@ def cooperation_report(session: Session, period_start: date, period_end: date, s
     months = months_between(period_start, period_end)
     return CooperationReport(
         period_start=period_start, period_end=period_end, series_id=series_id, theme_id=theme_id,
-        generated_at=now,
+        generated_at=now, min_group_size=MIN_GROUP_SIZE,
         participation=_participation(session, months, start, end, now, series_id, theme_id),
         reach=_reach(session, start, end, series_id, theme_id),
+        feedback=_feedback(session, start, end, series_id, theme_id, text_limit),
+        proposals=_proposals(session, start, end, series_id, theme_id, proposal_limit),
     )

@@ -518,7 +518,7 @@ def cooperation_report(session: Session, period_start: date, period_end: date, s
     ``series_id`` / ``theme_id`` narrow it to one series or to the series of one theme.
     ``now`` (UTC) separates held occurrences from upcoming ones. ``text_limit`` caps the free
     texts listed per theme and ``proposal_limit`` the proposals listed (None: all, for exports).
-    Runs a fixed number of queries (nine) whatever the amount of data.
+    Runs a fixed number of queries (eight) whatever the amount of data.
     """
     check_period(period_start, period_end)
     now = now or datetime.now(timezone.utc)

@@ -1,4 +1,4 @@
-"""The report runs the same fixed number of queries whatever the amount of data."""
+"""The report runs the same fixed number of queries (eight) whatever the amount of data."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,7 +13,12 @@ def _count(app, count_queries, **filters) -> int:
         with count_queries() as counter:
             report = cooperation_report(db.session, *data.PERIOD, now=data.NOW, **filters)
         assert report.participation.months
-        return counter.count
+        return _selects(counter)
+
+
+def _selects(counter) -> int:
+    # SQLite's BEGIN IMMEDIATE (sent by our begin hook) is not a query of the report.
+    return sum(1 for statement in counter.statements if not statement.lstrip().upper().startswith("BEGIN"))
 
 
 def test_query_count_is_constant(app, make, count_queries):
@@ -29,13 +34,13 @@ def test_query_count_is_constant(app, make, count_queries):
         for occurrence in make.occurrences(series):
             make.registration(occurrence, organization_id=org.id, attendance="present")
     larger = _count(app, count_queries)
-    assert empty == small == larger == 9
-    assert _count(app, count_queries, series_id=ds.s1) == 9
-    assert _count(app, count_queries, theme_id=ds.theme_a) == 9
+    assert empty == small == larger == 8
+    assert _count(app, count_queries, series_id=ds.s1) == 8
+    assert _count(app, count_queries, theme_id=ds.theme_a) == 8
 
 
 def test_long_period_same_count(app, make, count_queries):
     with app.app_context():
         with count_queries() as counter:
             cooperation_report(db.session, date(2022, 1, 1), date(2026, 12, 31), now=data.NOW)
-    assert counter.count == 9
+    assert _selects(counter) == 8

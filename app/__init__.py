@@ -95,8 +95,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.organizations import bp as organizations_bp
     from app.api import bp as api_bp
     from app.pages import bp as pages_bp
+    from app.reports.views import bp as reports_bp
 
-    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp):
+    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

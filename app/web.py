@@ -65,6 +65,7 @@ def _nav_items() -> list[tuple[str, str, str]]:
     if current_user.is_authenticated:
         if current_user.is_staff:
             items.append(("organizations.index", url_for("organizations.index"), _("Organisations")))
+            items.append(("reports.cooperation", url_for("reports.cooperation"), _("Reports")))
         elif current_user.organization_id:
             items.append(("organizations.detail",
                           url_for("organizations.detail", org_id=current_user.organization_id),

@@ -211,6 +211,11 @@ def months_between(period_start: date, period_end: date) -> list[date]:
     return months
 
 
+def helsinki_today() -> date:
+    """Today's date in Helsinki."""
+    return datetime.now(REPORT_TZ).date()
+
+
 def default_period(today: date) -> tuple[date, date]:
     """The last 12 months: from the first day of the month 11 months back until ``today``."""
     year, month = today.year, today.month - 11

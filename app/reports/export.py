@@ -70,9 +70,11 @@ def workbook_bytes(tables: list[Table], minimum: int, info: list[tuple[str, Any]
         for cell in sheet[2]:
             cell.font = bold
         kinds = [c.kind for c in table.columns]
+        row_number = 2  # openpyxl's max_row scans every cell: count the rows here
         for row in table.rows + ([table.footer] if table.footer else []):
-            sheet.append([_xlsx_value(v, minimum) for v in row])
-            for cell, value, kind in zip(sheet[sheet.max_row], row, kinds):
+            row_number += 1
+            for column_number, (value, kind) in enumerate(zip(row, kinds), start=1):
+                cell = sheet.cell(row=row_number, column=column_number, value=_xlsx_value(value, minimum))
                 if isinstance(value, str):
                     cell.data_type = TYPE_STRING  # a text answer "=…" stays text
                 elif isinstance(value, float):
@@ -80,7 +82,7 @@ def workbook_bytes(tables: list[Table], minimum: int, info: list[tuple[str, Any]
                 elif isinstance(value, date):
                     cell.number_format = "yyyy-mm-dd"
         if table.footer:
-            for cell in sheet[sheet.max_row]:
+            for cell in sheet[row_number]:
                 cell.font = bold
         for index, column in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 40 if column.kind == "text" else 16

@@ -281,35 +281,45 @@ def _theme_series(theme_id: int):
 
 def _participation(session: Session, months: list[date], start: datetime, end: datetime, now: datetime,
                    series_id: int | None, theme_id: int | None) -> Participation:
-    """One query: occurrences LEFT JOIN registrations, grouped by month bucket."""
-    occ = MeetingOccurrence
-    bucketed = (select(occ.id.label("id"), occ.status.label("status"), occ.starts_at.label("starts_at"),
-                       _month_bucket(occ.starts_at, months).label("bucket"))
-                .where(_occurrence_filter(start, end, series_id, theme_id))
-                .subquery("o"))
-    reg = Registration
+    """One query: registrations summed per occurrence (a grouped subquery, so no COUNT DISTINCT is
+    needed), joined to the period's occurrences and summed again per month bucket."""
+    occ, reg = MeetingOccurrence, Registration
+    occ_filter = _occurrence_filter(start, end, series_id, theme_id)
     live = reg.status.in_(("confirmed", "waitlisted"))
-    held = and_(bucketed.c.status == "scheduled", bucketed.c.starts_at < now)
     confirmed = reg.status == "confirmed"
+    held_occurrence = and_(occ.status == "scheduled", occ.starts_at < now)
+    per_occurrence = (
+        select(reg.occurrence_id.label("occurrence_id"),
+               func.count(case((live, reg.id))).label("registrations"),
+               func.sum(case((confirmed, reg.seats), else_=0)).label("seats"),
+               func.sum(case((and_(confirmed, reg.attendance == "present"), reg.seats), else_=0)).label("present"),
+               func.sum(case((and_(confirmed, reg.attendance == "no_show"), reg.seats), else_=0)).label("no_show"),
+               func.count(case((reg.status == "cancelled", reg.id))).label("cancelled"),
+               func.count(case((reg.status == "waitlisted", reg.id))).label("waitlisted"),
+               func.sum(case((and_(confirmed, reg.attendance.is_(None)), reg.seats), else_=0)).label("unmarked"),
+               func.count(case((and_(live, reg.organization_id.is_(None)), reg.id))).label("no_org"))
+        .where(reg.occurrence_id.in_(select(occ.id).where(occ_filter)))
+        .group_by(reg.occurrence_id)
+        .subquery("r"))
+    r = per_occurrence.c
+    bucket = _month_bucket(occ.starts_at, months).label("bucket")
+    bucketed = (
+        select(bucket,
+               case((held_occurrence, 1), else_=0).label("held"),
+               case((occ.status == "cancelled", 1), else_=0).label("cancelled_occ"),
+               case((and_(occ.status == "scheduled", occ.starts_at >= now), 1), else_=0).label("upcoming"),
+               r.registrations, r.seats, r.present, r.no_show, r.cancelled, r.waitlisted,
+               case((held_occurrence, r.unmarked), else_=0).label("unmarked"), r.no_org)
+        .select_from(occ)
+        .outerjoin(per_occurrence, r.occurrence_id == occ.id)
+        .where(occ_filter)
+        .subquery("o"))
+    o = bucketed.c
     rows = session.execute(
-        select(
-            bucketed.c.bucket,
-            func.count(distinct(case((held, bucketed.c.id)))),
-            func.count(distinct(case((bucketed.c.status == "cancelled", bucketed.c.id)))),
-            func.count(distinct(case((and_(bucketed.c.status == "scheduled", bucketed.c.starts_at >= now),
-                                      bucketed.c.id)))),
-            func.count(case((live, reg.id))),
-            func.sum(case((confirmed, reg.seats), else_=0)),
-            func.sum(case((and_(confirmed, reg.attendance == "present"), reg.seats), else_=0)),
-            func.sum(case((and_(confirmed, reg.attendance == "no_show"), reg.seats), else_=0)),
-            func.count(case((reg.status == "cancelled", reg.id))),
-            func.count(case((reg.status == "waitlisted", reg.id))),
-            func.sum(case((and_(confirmed, held, reg.attendance.is_(None)), reg.seats), else_=0)),
-            func.count(case((and_(live, reg.organization_id.is_(None)), reg.id))),
-        )
-        .select_from(bucketed)
-        .outerjoin(reg, reg.occurrence_id == bucketed.c.id)
-        .group_by(bucketed.c.bucket)
+        select(o.bucket, *[func.sum(column) for column in (
+            o.held, o.cancelled_occ, o.upcoming, o.registrations, o.seats, o.present, o.no_show, o.cancelled,
+            o.waitlisted, o.unmarked, o.no_org)])
+        .group_by(o.bucket)
     ).all()
     by_bucket = {int(row[0]): row for row in rows}
     month_rows = []
@@ -334,24 +344,22 @@ def _participation(session: Session, months: list[date], start: datetime, end: d
 
 def _reach(session: Session, start: datetime, end: datetime, series_id: int | None,
            theme_id: int | None) -> Reach:
-    """One query: organisations with a live registration in the period, by district, with the
-    instant of each one's first ever live registration (a grouped subquery) to tell the new ones."""
+    """One query, one pass over the live registrations grouped by organisation: the first ever
+    meeting of each one and whether it had one in the report's scope; then counted by district."""
     reg, occ = Registration, MeetingOccurrence
-    live = reg.status.in_(("confirmed", "waitlisted"))
-    first_seen = (select(reg.organization_id.label("organization_id"), func.min(occ.starts_at).label("first_at"))
-                  .join(occ, occ.id == reg.occurrence_id)
-                  .where(live, reg.organization_id.is_not(None))
-                  .group_by(reg.organization_id)
-                  .subquery("first_seen"))
+    in_scope = _occurrence_filter(start, end, series_id, theme_id)
+    per_org = (select(reg.organization_id.label("organization_id"),
+                      func.min(occ.starts_at).label("first_at"),
+                      func.max(case((in_scope, 1), else_=0)).label("reached"))
+               .join(occ, occ.id == reg.occurrence_id)
+               .where(reg.status.in_(("confirmed", "waitlisted")), reg.organization_id.is_not(None))
+               .group_by(reg.organization_id)
+               .subquery("per_org"))
     rows = session.execute(
-        select(Organization.district,
-               func.count(distinct(Organization.id)),
-               func.count(distinct(case((first_seen.c.first_at >= start, Organization.id)))))
-        .select_from(reg)
-        .join(occ, occ.id == reg.occurrence_id)
-        .join(Organization, Organization.id == reg.organization_id)
-        .join(first_seen, first_seen.c.organization_id == Organization.id)
-        .where(live, _occurrence_filter(start, end, series_id, theme_id))
+        select(Organization.district, func.count(per_org.c.organization_id),
+               func.sum(case((per_org.c.first_at >= start, 1), else_=0)))
+        .join(Organization, Organization.id == per_org.c.organization_id)
+        .where(per_org.c.reached == 1)
         .group_by(Organization.district)
     ).all()
     by_district = sorted((DistrictRow(district=row[0], organisations=_int(row[1]), new_organisations=_int(row[2]))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -53,40 +54,43 @@ def table_csv(table: Table, minimum: int) -> str:
 
 
 def workbook_bytes(tables: list[Table], minimum: int, info: list[tuple[str, Any]]) -> bytes:
-    """Every table on a sheet of its own, after an information sheet (period, filters)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "info"
-    for label, value in info:
-        sheet.append([label, value])
+    """Every table on a sheet of its own, after an information sheet (period, filters).
+
+    Written in openpyxl's write-only mode: rows stream out, which keeps large exports fast.
+    """
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def cell(sheet, value: Any, kind: str = "text", strong: bool = False) -> WriteOnlyCell:
+        result = WriteOnlyCell(sheet, value=_xlsx_value(value, minimum))
+        if isinstance(value, str) or isinstance(value, Suppressed):
+            result.data_type = TYPE_STRING  # a text answer "=…" stays text, never a formula
+        elif isinstance(value, float):
+            result.number_format = "0.0%" if kind in ("percent", "auto") else "0.00"
+        elif isinstance(value, (date, datetime)):
+            result.number_format = "yyyy-mm-dd" if kind == "date" or not isinstance(value, datetime) \
+                else "yyyy-mm-dd hh:mm"
+        if strong:
+            result.font = bold
+        return result
+
+    sheet = workbook.create_sheet("info")
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 40
-    bold = Font(bold=True)
+    for label, value in info:
+        sheet.append([cell(sheet, label, strong=True), cell(sheet, value)])
     for table in tables:
         sheet = workbook.create_sheet(table.key[:31])
-        sheet.append([table.title])
-        sheet["A1"].font = bold
-        sheet.append([c.label for c in table.columns])
-        for cell in sheet[2]:
-            cell.font = bold
-        kinds = [c.kind for c in table.columns]
-        row_number = 2  # openpyxl's max_row scans every cell: count the rows here
-        for row in table.rows + ([table.footer] if table.footer else []):
-            row_number += 1
-            for column_number, (value, kind) in enumerate(zip(row, kinds), start=1):
-                cell = sheet.cell(row=row_number, column=column_number, value=_xlsx_value(value, minimum))
-                if isinstance(value, str):
-                    cell.data_type = TYPE_STRING  # a text answer "=…" stays text
-                elif isinstance(value, float):
-                    cell.number_format = "0.0%" if kind in ("percent", "auto") else "0.00"
-                elif isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-        if table.footer:
-            for cell in sheet[row_number]:
-                cell.font = bold
         for index, column in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 40 if column.kind == "text" else 16
         sheet.freeze_panes = "A3"
+        sheet.append([cell(sheet, table.title, strong=True)])
+        sheet.append([cell(sheet, c.label, strong=True) for c in table.columns])
+        kinds = [c.kind for c in table.columns]
+        for row in table.rows:
+            sheet.append([cell(sheet, v, k) for v, k in zip(row, kinds)])
+        if table.footer:
+            sheet.append([cell(sheet, v, k, strong=True) for v, k in zip(table.footer, kinds)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -147,6 +147,7 @@ def cooperation():
     if not valid:
         return render_template("reports/cooperation.html", form=form, report=None), 400
     report = _build(form, full=False)
+    form.from_date.data, form.to_date.data = report.period_start, report.period_end  # show the defaults
     tables = {t.key: t for t in report_tables(report, current_language())}
     args = _query_args(report)
     return render_template(

@@ -65,9 +65,11 @@ def _nav_items() -> list[tuple[str, str, str]]:
     if current_user.is_authenticated:
         if current_user.is_staff:
             items.append(("organizations.index", url_for("organizations.index"), _("Organisations")))
+            items.append(("feedback.index", url_for("feedback.index"), _("Feedback")))
             items.append(("reports.cooperation", url_for("reports.cooperation"), _("Reports")))
         elif current_user.organization_id:
             items.append(("organizations.detail",
                           url_for("organizations.detail", org_id=current_user.organization_id),
                           _("My organisation")))
+        items.append(("topics.index", url_for("topics.index"), _("Topics")))
     return items

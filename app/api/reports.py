@@ -90,6 +90,22 @@ class QuestionOut(_Out):
     distribution: list[int] | None = Field(description="Answers giving 1, 2, 3, 4, 5")
 
 
+class ChoiceCountOut(_Out):
+    key: str
+    label: Names
+    count: int
+    share: float = Field(description="count / respondents")
+
+
+class ChoiceQuestionOut(_Out):
+    key: str
+    kind: str = Field(description="single | multiple")
+    question: Names
+    suppressed: bool = Field(description="Fewer than min_group_size respondents: no figures given")
+    respondents: int | None
+    options: list[ChoiceCountOut] | None
+
+
 class FreeTextOut(_Out):
     text: str
     question: Names
@@ -125,6 +141,7 @@ class FeedbackOut(_Out):
     responses: int
     response_rate: float | None
     by_question: list[QuestionOut]
+    by_choice: list[ChoiceQuestionOut]
     by_theme: list[ThemeOut]
     by_series: list[SeriesFeedbackOut]
 

@@ -21,12 +21,13 @@ Definitions (shown on the page too):
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, distinct, func, literal, select
+from sqlalchemy import Text, and_, case, cast, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organization
@@ -105,6 +106,28 @@ class QuestionFeedback:
 
 
 @dataclass
+class ChoiceCount:
+    """How many respondents picked one option."""
+
+    key: str
+    label: dict[str, str | None]
+    count: int
+    share: float  # of the question's respondents
+
+
+@dataclass
+class ChoiceQuestionFeedback:
+    """A single or multiple choice question (grouped like rating questions)."""
+
+    key: str
+    kind: str  # single | multiple
+    question: dict[str, str | None]
+    suppressed: bool
+    respondents: int | None
+    options: list[ChoiceCount] | None  # in the form's order, then any others
+
+
+@dataclass
 class FreeText:
     """One free-text answer (no respondent data)."""
 
@@ -149,6 +172,7 @@ class Feedback:
     responses: int
     response_rate: float | None
     by_question: list[QuestionFeedback]
+    by_choice: list[ChoiceQuestionFeedback]
     by_theme: list[ThemeFeedback]
     by_series: list[SeriesFeedback]
 
@@ -433,6 +457,48 @@ def _feedback_by_question(session: Session, occ_filter) -> list[QuestionFeedback
     return result
 
 
+def _feedback_by_choice(session: Session, occ_filter) -> list[ChoiceQuestionFeedback]:
+    """Two queries: choice answers counted per question and per combination of picked options
+    (the JSON list as text, so both databases can group it), then the themes for the labels of
+    questions whose options are the themes. Combinations are few, so splitting them is cheap."""
+    ans, q = FeedbackAnswer, FeedbackQuestion
+    own_question = case((q.key.is_(None), q.id))
+    combination = cast(ans.choices, Text)
+    rows = session.execute(
+        _answers_select(occ_filter, q.key, own_question, func.min(q.kind), func.min(q.text_fi), func.min(q.text_sv),
+                        func.min(q.text_en), func.min(q.position), func.max(cast(q.options, Text)),
+                        func.max(case((q.options_from_themes, 1), else_=0)), combination, func.count(ans.id))
+        .where(q.kind.in_(("single", "multiple")), ans.choices.is_not(None))
+        .group_by(q.key, own_question, combination)
+    ).all()
+    themes = {t.key: _names(t.name_fi, t.name_sv, t.name_en) for t in session.execute(
+        select(MeetingTheme.key, MeetingTheme.name_fi, MeetingTheme.name_sv, MeetingTheme.name_en)
+        .order_by(MeetingTheme.position, MeetingTheme.id))}
+    groups: dict[tuple, dict] = {}
+    for key, qid, kind, fi, sv, en, position, options, from_themes, picked, count in rows:
+        group = groups.setdefault((key, qid), {
+            "key": key or f"q{qid}", "kind": kind, "question": _names(fi, sv, en), "position": position or 0,
+            "options": json.loads(options) if options else [], "from_themes": bool(from_themes),
+            "respondents": 0, "counts": {}})
+        group["respondents"] += _int(count)
+        for option in json.loads(picked) if picked else []:
+            group["counts"][option] = group["counts"].get(option, 0) + _int(count)
+    result = []
+    for group in sorted(groups.values(), key=lambda g: (g["position"], g["question"]["fi"] or "")):
+        suppressed = group["respondents"] < MIN_GROUP_SIZE
+        options = None
+        if not suppressed:
+            labels = dict(themes) if group["from_themes"] else {
+                o["key"]: _names(o.get("fi"), o.get("sv"), o.get("en")) for o in group["options"] if "key" in o}
+            order = list(labels) + [k for k in group["counts"] if k not in labels]
+            options = [ChoiceCount(key=k, label=labels.get(k, _names(k, None, None)), count=group["counts"].get(k, 0),
+                                   share=group["counts"].get(k, 0) / group["respondents"]) for k in order]
+        result.append(ChoiceQuestionFeedback(
+            key=group["key"], kind=group["kind"], question=group["question"], suppressed=suppressed,
+            respondents=None if suppressed else group["respondents"], options=options))
+    return result
+
+
 def _has_text():
     return and_(FeedbackAnswer.text.is_not(None), func.trim(FeedbackAnswer.text) != "")
 
@@ -490,6 +556,7 @@ def _feedback(session: Session, start: datetime, end: datetime, series_id: int |
     responses = sum(s.responses for s in by_series)
     return Feedback(invitations=invitations, responses=responses, response_rate=_ratio(responses, invitations),
                     by_question=_feedback_by_question(session, occ_filter),
+                    by_choice=_feedback_by_choice(session, occ_filter),
                     by_theme=_feedback_by_theme(session, occ_filter, text_limit),
                     by_series=by_series)
 
@@ -531,7 +598,7 @@ def cooperation_report(session: Session, period_start: date, period_end: date, s
     ``series_id`` / ``theme_id`` narrow it to one series or to the series of one theme.
     ``now`` (UTC) separates held occurrences from upcoming ones. ``text_limit`` caps the free
     texts listed per theme and ``proposal_limit`` the proposals listed (None: all, for exports).
-    Runs a fixed number of queries (eight) whatever the amount of data.
+    Runs a fixed number of queries (ten) whatever the amount of data.
     """
     check_period(period_start, period_end)
     now = now or datetime.now(timezone.utc)

@@ -108,6 +108,13 @@ def report_tables(report: CooperationReport, lang: str) -> list[Table]:
               _or_suppressed(q.average, q.suppressed),
               *([SUPPRESSED] * 5 if q.suppressed else q.distribution)] for q in fb.by_question],
             empty_text=_("No rating answers in the period.")),
+        Table("feedback_choices", _("Feedback by question (choices)"), [
+            Column(_("Question"), "text"), Column(_("Option"), "text"), Column(_("Respondents who chose it")),
+            Column(_("Share of respondents"), "percent")],
+            [row for c in fb.by_choice for row in (
+                [[_pick(c.question, lang), "–", SUPPRESSED, SUPPRESSED]] if c.suppressed else
+                [[_pick(c.question, lang), _pick(o.label, lang) or o.key, o.count, o.share] for o in c.options])],
+            empty_text=_("No choice answers in the period.")),
         Table("feedback_themes", _("Feedback by theme"), [
             Column(_("Theme"), "text"), Column(_("Respondents (ratings)")), Column(_("Average (1–5)"), "decimal"),
             Column(_("Free-text answers"))],

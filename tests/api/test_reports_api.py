@@ -34,6 +34,8 @@ def test_figures_match_the_report(client, make, datasets):
     useful, venue = feedback["by_question"]
     assert useful["key"] == "usefulness" and useful["distribution"] == [1, 1, 2, 2, 2]
     assert venue["suppressed"] is True and venue["average"] is None and venue["respondents"] is None
+    fmt = next(c for c in feedback["by_choice"] if c["key"] == "format")
+    assert [(o["key"], o["count"]) for o in fmt["options"]] == [("live", 4), ("online", 2), ("hybrid", 0)]
     theme_b = next(t for t in feedback["by_theme"] if t["theme_key"] == "spaces")
     assert theme_b["texts_suppressed"] and theme_b["texts"] == []
     theme_a = next(t for t in feedback["by_theme"] if t["theme_key"] == "codev")

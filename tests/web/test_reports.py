@@ -156,7 +156,7 @@ def test_xlsx_export(client, login, staff, datasets):
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["info", "summary", "participation", "districts", "feedback_questions",
-                               "feedback_themes", "feedback_series", "free_texts", "proposal_outcomes", "proposals"]
+                               "feedback_choices", "feedback_themes", "feedback_series", "free_texts", "proposal_outcomes", "proposals"]
     info = {row[0]: row[1] for row in book["info"].iter_rows(values_only=True)}
     assert info["From"].date() == date(2026, 1, 1) and info["Theme"] == "All themes"
     rows = list(book["participation"].iter_rows(values_only=True))
@@ -172,5 +172,9 @@ def test_xlsx_export(client, login, staff, datasets):
     questions = list(book["feedback_questions"].iter_rows(min_row=3, values_only=True))
     assert questions[0][:3] == ("Usefulness", 8, pytest.approx(3.38, abs=0.005))
     assert questions[1][1:] == ("fewer than 5 answers",) * 7
+    choices = list(book["feedback_choices"].iter_rows(min_row=3, values_only=True))
+    assert choices[0] == ("Aiheet", "–", "fewer than 5 answers", "fewer than 5 answers")
+    assert choices[1][:3] == ("Format", "On site", 4) and choices[1][3] == pytest.approx(4 / 6)
+    assert choices[3][1:3] == ("Hybrid", 0)
     proposals = list(book["proposals"].iter_rows(min_row=3, values_only=True))
     assert [row[0] for row in proposals] == ["Suosittu aihe", "Avustusneuvonta", "Tilavaraukset", "Hylätty aihe"]

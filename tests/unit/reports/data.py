@@ -145,7 +145,7 @@ def _respond(app, make, occurrence, form_id: int, answers: list[dict | None], *,
                 db.session.add(response)
                 db.session.flush()
                 for question_id, value in entry.items():
-                    field = "text" if isinstance(value, str) else "rating"
+                    field = {str: "text", list: "choices"}.get(type(value), "rating")
                     db.session.add(FeedbackAnswer(response_id=response.id, question_id=question_id,
                                                   **{field: value}))
                 invitation.responded_at = occurrence.ends_at
@@ -158,33 +158,40 @@ def build_feedback(app, make, theme_a: int, theme_b: int) -> FeedbackDataset:
     usefulness (template key, both series): F1 5,4,4,3,5,2  F2 1,3  → 8 respondents, 27/8
     venue (F1 only, theme A): 5,5,4,4 → 4 respondents (suppressed)
     ideas (F1 text, theme A): 5 texts + 1 blank → shown;  F2 text (theme B): 1 → suppressed
+    format (F1 single choice): live 4, online 2, hybrid 0 of 6;  F2 themes (multiple): 2 respondents → suppressed
     """
     f1 = make.series(start_local=datetime(2026, 3, 5, 17, 0), occurrences=1, title_fi="Palaute 1")
     f2 = make.series(start_local=datetime(2026, 3, 10, 17, 0), occurrences=1, title_fi="Palaute 2")
     set_themes(app, f1.id, theme_a)
     set_themes(app, f2.id, theme_b)
-    form1, useful1, venue, ideas = _feedback_form(app, f1.id, [
+    form1, useful1, venue, ideas, fmt = _feedback_form(app, f1.id, [
         {"kind": "rating", "key": "usefulness", "text_fi": "Hyödyllisyys", "text_en": "Usefulness"},
         {"kind": "rating", "text_fi": "Esteettömyys", "theme_id": theme_a},
         {"kind": "text", "key": "ideas", "text_fi": "Ideat", "theme_id": theme_a},
+        {"kind": "single", "key": "format", "text_fi": "Muoto", "text_en": "Format",
+         "options": [{"key": "live", "fi": "Paikan päällä", "en": "On site"},
+                     {"key": "online", "fi": "Etänä", "en": "Online"},
+                     {"key": "hybrid", "fi": "Hybridi", "en": "Hybrid"}]},
     ])
-    form2, useful2, comments = _feedback_form(app, f2.id, [
+    form2, useful2, comments, topics = _feedback_form(app, f2.id, [
         {"kind": "rating", "key": "usefulness", "text_fi": "Hyödyllisyys", "text_en": "Usefulness"},
         {"kind": "text", "text_fi": "Kommentit", "theme_id": theme_b},
+        {"kind": "multiple", "text_fi": "Aiheet", "options_from_themes": True},
     ])
     texts_a = ["Hyvä tilaisuus", "Lisää aikaa keskustelulle", "=HYPERLINK(\"x\")", "Kiitos", "Tilat ok"]
     (o1,) = make.occurrences(f1)
     (o2,) = make.occurrences(f2)
     _respond(app, make, o1, form1, [
-        {useful1: 5, venue: 5, ideas: texts_a[0]},
-        {useful1: 4, venue: 5, ideas: texts_a[1]},
-        {useful1: 4, venue: 4, ideas: texts_a[2]},
-        {useful1: 3, venue: 4, ideas: texts_a[3]},
-        {useful1: 5, ideas: texts_a[4]},
-        {useful1: 2, ideas: "   "},
+        {useful1: 5, venue: 5, ideas: texts_a[0], fmt: ["live"]},
+        {useful1: 4, venue: 5, ideas: texts_a[1], fmt: ["live"]},
+        {useful1: 4, venue: 4, ideas: texts_a[2], fmt: ["online"]},
+        {useful1: 3, venue: 4, ideas: texts_a[3], fmt: ["live"]},
+        {useful1: 5, ideas: texts_a[4], fmt: ["online"]},
+        {useful1: 2, ideas: "   ", fmt: ["live"]},
         None,
     ])
-    _respond(app, make, o2, form2, [{useful2: 1, comments: "Huono"}, {useful2: 3}])
+    _respond(app, make, o2, form2, [{useful2: 1, comments: "Huono", topics: ["codev", "spaces"]},
+                                    {useful2: 3, topics: ["spaces"]}])
     _respond(app, make, o2, form2, [None], sent=False)
     return FeedbackDataset(f1=f1.id, f2=f2.id, q_venue=venue, theme_a=theme_a, theme_b=theme_b, texts_a=texts_a)
 

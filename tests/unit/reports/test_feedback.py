@@ -86,3 +86,33 @@ def test_proposals(datasets, ctx):
     assert (series.total, series.proposed) == (1, 1)
     limited = cooperation_report(ctx, *data.PERIOD, now=data.NOW, proposal_limit=1).proposals
     assert len(limited.items) == 1 and limited.total == 4
+
+
+def test_choice_questions(datasets, ctx):
+    ds, fb = datasets
+    choices = {c.kind: c for c in cooperation_report(ctx, *data.PERIOD, now=data.NOW).feedback.by_choice}
+    fmt, topics = choices["single"], choices["multiple"]
+    assert (fmt.key, fmt.respondents, fmt.suppressed, fmt.question["en"]) == ("format", 6, False, "Format")
+    assert [(o.key, o.label["en"], o.count) for o in fmt.options] == [
+        ("live", "On site", 4), ("online", "Online", 2), ("hybrid", "Hybrid", 0)]
+    assert fmt.options[0].share == pytest.approx(4 / 6)
+    assert topics.suppressed  # 2 respondents
+    assert (topics.respondents, topics.options) == (None, None)
+
+
+def test_theme_choice_labels(app, make):
+    theme_a = data.make_theme(app, "codev", "Yhteiskehittäminen")
+    theme_b = data.make_theme(app, "spaces", "Asukastilat")
+    series = make.series(start_local=data.datetime(2026, 2, 2, 17, 0), occurrences=1)
+    form, question = data._feedback_form(app, series.id, [
+        {"kind": "multiple", "text_fi": "Aiheet", "options_from_themes": True}])
+    data._respond(app, make, make.occurrences(series)[0], form,
+                  [{question: ["spaces"]}, {question: ["spaces", "codev"]}, {question: ["spaces"]},
+                   {question: ["codev"]}, {question: ["spaces"]}])
+    from app.extensions import db
+
+    with app.app_context():
+        (choice,) = cooperation_report(db.session, *data.PERIOD, now=data.NOW).feedback.by_choice
+    assert choice.respondents == 5
+    assert [(o.label["fi"], o.count) for o in choice.options] == [("Yhteiskehittäminen", 2), ("Asukastilat", 4)]
+    assert theme_a and theme_b

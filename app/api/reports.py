@@ -111,7 +111,6 @@ class FreeTextOut(_Out):
     question: Names
     series_id: int
     series_title: Names
-    submitted_on: date
 
 
 class ThemeOut(_Out):

@@ -129,13 +129,12 @@ class ChoiceQuestionFeedback:
 
 @dataclass
 class FreeText:
-    """One free-text answer (no respondent data)."""
+    """One free-text answer: no respondent data and no date, which could single out one meeting."""
 
     text: str
     question: dict[str, str | None]
     series_id: int
     series_title: dict[str, str | None]
-    submitted_on: date  # local date
 
 
 @dataclass
@@ -543,8 +542,7 @@ def _feedback_by_theme(session: Session, occ_filter, text_limit: int | None) -> 
             continue
         group.texts.append(FreeText(
             text=row["text"].strip(), question=_names(row["q_fi"], row["q_sv"], row["q_en"]),
-            series_id=row["series_id"], series_title=_names(row["s_fi"], row["s_sv"], row["s_en"]),
-            submitted_on=_local_date(row["submitted_at"])))
+            series_id=row["series_id"], series_title=_names(row["s_fi"], row["s_sv"], row["s_en"])))
     return list(groups.values())
 
 

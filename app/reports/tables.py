@@ -131,9 +131,9 @@ def report_tables(report: CooperationReport, lang: str) -> list[Table]:
             empty_text=_("No feedback invitations in the period.")),
         Table("free_texts", _("Free-text answers by theme"), [
             Column(_("Theme"), "text"), Column(_("Question"), "text"), Column(_("Series"), "text"),
-            Column(_("Date"), "date"), Column(_("Answer"), "text")],
+            Column(_("Answer"), "text")],
             [[_pick(t.theme_name, lang) or _("Questions without a theme"), _pick(text.question, lang),
-              _pick(text.series_title, lang), text.submitted_on, text.text]
+              _pick(text.series_title, lang), text.text]
              for t in fb.by_theme for text in t.texts],
             empty_text=_("No free-text answers to show.")),
         Table("proposal_outcomes", _("Topic proposals by outcome"), [

@@ -39,7 +39,7 @@ def test_figures_match_the_report(client, make, datasets):
     theme_b = next(t for t in feedback["by_theme"] if t["theme_key"] == "spaces")
     assert theme_b["texts_suppressed"] and theme_b["texts"] == []
     theme_a = next(t for t in feedback["by_theme"] if t["theme_key"] == "codev")
-    assert len(theme_a["texts"]) == 5 and theme_a["texts"][0]["submitted_on"] == "2026-03-05"
+    assert len(theme_a["texts"]) == 5 and "submitted_on" not in theme_a["texts"][0]
     assert body["proposals"]["total"] == 4 and body["proposals"]["items"][0]["title"] == "Suosittu aihe"
 
 

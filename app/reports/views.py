@@ -121,7 +121,7 @@ def _charts(report: services.CooperationReport, tables: dict[str, Table]) -> dic
               "%(n)d respondents show no average.", n=minimum),
             [(row[0], None if isinstance(row[2], Suppressed) else row[2],
               suppressed_text(minimum) if isinstance(row[2], Suppressed)
-              else _("%(avg)s (%(n)d answers)", avg=format_decimal(row[2], "0.00"), n=row[1]))
+              else _("%(avg)s (%(n)d respondents)", avg=format_decimal(row[2], "0.00"), n=row[1]))
              for row in tables["feedback_questions"].rows], maximum=5)
     props = report.proposals
     if props.total:

@@ -225,6 +225,11 @@ def clean_question(data: QuestionData) -> QuestionData:
                         theme_id=data.theme_id)
 
 
+def answer_count(question: FeedbackQuestion) -> int:
+    """How many answers the question has (staff confirm before removing answered questions)."""
+    return db.session.scalar(select(func.count(FeedbackAnswer.id)).where(FeedbackAnswer.question_id == question.id)) or 0
+
+
 def _question_has_answers(question: FeedbackQuestion) -> bool:
     return bool(db.session.scalar(select(exists().where(FeedbackAnswer.question_id == question.id))))
 
@@ -281,7 +286,7 @@ def move_question(question: FeedbackQuestion, direction: str, *, actor: Any) -> 
 
 def delete_question(question: FeedbackQuestion, *, actor: Any) -> None:
     """Remove a question (its answers go with it; the audit trail records how many)."""
-    answers = db.session.scalar(select(func.count(FeedbackAnswer.id)).where(FeedbackAnswer.question_id == question.id))
+    answers = answer_count(question)
     audit(actor, "feedback_question.delete", "feedback_question", question.id, form_id=question.form_id,
           text_fi=question.text_fi, answers=answers)
     form = question.form
@@ -380,12 +385,13 @@ class SendResult:
     occurrences: int = 0
 
 
-def _mail_context(invitation: FeedbackInvitation, occurrence: MeetingOccurrence, series: MeetingSeries,
-                  registration: Registration) -> dict[str, Any]:
-    lang = invitation.locale if invitation.locale in LANGUAGES else "fi"
+def _mail_context(invitation_id: int, secret: str, locale: str, closes_at: datetime,
+                  occurrence: MeetingOccurrence, series: MeetingSeries, registration: Registration) -> dict[str, Any]:
+    lang = locale if locale in LANGUAGES else "fi"
+    token = _serializer().dumps({"i": invitation_id, "s": secret})
     return {"name": registration.name, "title": getattr(series, f"title_{lang}", None) or series.title_fi,
-            "starts_at": occurrence.starts_at, "closes_at": invitation.closes_at,
-            "link": feedback_link(invitation), "lang": lang}
+            "starts_at": occurrence.starts_at, "closes_at": closes_at,
+            "link": f"{current_app.config['BASE_URL']}/feedback/{token}", "lang": lang}
 
 
 def send_due(now: datetime | None = None) -> SendResult:
@@ -442,18 +448,17 @@ def _send_invitations(now: datetime, result: SendResult) -> None:
         sent_here = 0
         for registration in registrations:
             locale = registration.locale if registration.locale in LANGUAGES else "fi"
+            secret = secrets.token_hex(16)  # 128 bits
             statement = (_insert(FeedbackInvitation)
                          .values(occurrence_id=occurrence.id, registration_id=registration.id, form_id=form.id,
-                                 secret=secrets.token_hex(16), locale=locale, sent_at=now, closes_at=closes_at,
-                                 created_at=now)
+                                 secret=secret, locale=locale, sent_at=now, closes_at=closes_at, created_at=now)
                          .on_conflict_do_nothing(index_elements=["occurrence_id", "registration_id"])
                          .returning(FeedbackInvitation.id))
             invitation_id = db.session.execute(statement).scalar()
             if invitation_id is None:
                 continue  # another run invited this person
-            invitation = db.session.get(FeedbackInvitation, invitation_id)
             enqueue(registration.email, "feedback_invitation", locale=locale, reminder=False,
-                    **_mail_context(invitation, occurrence, series, registration))
+                    **_mail_context(invitation_id, secret, locale, closes_at, occurrence, series, registration))
             sent_here += 1
         db.session.commit()
         if sent_here:
@@ -486,7 +491,8 @@ def _send_reminders(now: datetime, result: SendResult) -> None:
         registration = invitation.registration
         occurrence = invitation.occurrence
         enqueue(registration.email, "feedback_invitation", locale=invitation.locale, reminder=True,
-                **_mail_context(invitation, occurrence, occurrence.series, registration))
+                **_mail_context(invitation.id, invitation.secret, invitation.locale, invitation.closes_at,
+                                occurrence, occurrence.series, registration))
         db.session.commit()
         result.reminders += 1
 
@@ -757,3 +763,32 @@ def response_rate(*, start: datetime | None = None, end: datetime | None = None)
         .where(FeedbackInvitation.occurrence_id.in_(occ.scalar_subquery()))).one()
     return {"invited": invited, "answered": answered,
             "rate": round(answered / invited, 3) if invited else None}
+
+
+def rating_averages_by_theme(*, start: datetime | None = None, end: datetime | None = None) -> list[dict[str, Any]]:
+    """Across all series: rating answers and average per cooperation theme linked to questions. One query."""
+    where = _response_filter(None, None, start, end)
+    rows = db.session.execute(
+        select(FeedbackQuestion.theme_id, func.count(FeedbackAnswer.id), func.avg(FeedbackAnswer.rating))
+        .join(FeedbackAnswer, FeedbackAnswer.question_id == FeedbackQuestion.id)
+        .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
+        .where(where, FeedbackQuestion.theme_id.is_not(None), FeedbackAnswer.rating.is_not(None))
+        .group_by(FeedbackQuestion.theme_id).order_by(FeedbackQuestion.theme_id)).all()
+    return [{"theme_id": theme_id, "answers": count, "average": round(float(avg), 2) if avg is not None else None}
+            for theme_id, count, avg in rows]
+
+
+def theme_wishes(*, start: datetime | None = None, end: datetime | None = None) -> dict[str, int]:
+    """Across all series: how often each theme key was chosen in "themes to continue" questions
+    (those whose options follow the meeting themes). One query."""
+    where = _response_filter(None, None, start, end)
+    choice = _choice_elements()
+    rows = db.session.execute(
+        select(choice.c.value, func.count())
+        .select_from(FeedbackAnswer)
+        .join(FeedbackQuestion, FeedbackQuestion.id == FeedbackAnswer.question_id)
+        .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
+        .join(choice, true())
+        .where(where, FeedbackQuestion.options_from_themes.is_(True), FeedbackAnswer.choices.is_not(None))
+        .group_by(choice.c.value))
+    return {str(key): count for key, count in rows}

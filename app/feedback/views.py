@@ -231,8 +231,13 @@ def move_question(question_id: int):
 @bp.post("/questions/<int:question_id>/delete")
 @role_required("staff")
 def delete_question(question_id: int):
+    """Remove a question; when people have answered it, a confirmation page comes first."""
     question = _question_or_404(question_id)
     series_id = question.form.series_id
+    answers = services.answer_count(question)
+    if answers and request.form.get("confirm") != "yes":
+        return render_template("feedback/confirm_delete.html", question=question, series=question.form.series,
+                               answers=answers)
     services.delete_question(question, actor=current_user)
     db.session.commit()
     flash(_("The question was removed."), "success")

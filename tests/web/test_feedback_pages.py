@@ -221,3 +221,19 @@ def test_feedback_index_lists_series_with_fixed_query_count(app, client, make, l
         html = client.get("/feedback/").get_data(as_text=True)
     assert many.count == few.count
     assert html.count("/results") == 6
+
+
+def test_removing_an_answered_question_asks_for_confirmation(app, client, make, login, invite):
+    occ, [(_id, token)] = invite()
+    ids = _question_ids(app, occ)
+    client.post(f"/feedback/{token}", data=_valid_post(ids))
+    login(make.user("staff"))
+    first = client.post(f"/feedback/questions/{ids['usefulness']}/delete")
+    assert first.status_code == 200 and 'name="confirm" value="yes"' in first.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(FeedbackQuestion, ids["usefulness"]) is not None
+    confirmed = client.post(f"/feedback/questions/{ids['usefulness']}/delete", data={"confirm": "yes"})
+    assert confirmed.status_code == 302
+    with app.app_context():
+        assert db.session.get(FeedbackQuestion, ids["usefulness"]) is None
+        assert db.session.scalar(select(func.count(FeedbackAnswer.id))) == 6

@@ -159,3 +159,21 @@ def test_cross_series_figures_for_the_report(invite, ctx):
     assert services.response_rate(start=occ.starts_at + timedelta(days=1))["invited"] == 0
     assert ctx.scalar(select(func.count(FeedbackAnswer.id))) == 10
     assert ctx.scalar(select(func.count(FeedbackQuestion.id))) == 7
+
+
+def test_theme_figures_for_the_report(invite, ctx):
+    from app.meetings.models import MeetingTheme
+
+    occ, tokens = invite(n=3)
+    ctx.rollback()
+    theme = MeetingTheme(key="grants", name_fi="Avustukset", position=1, active=True)
+    ctx.add(theme)
+    ctx.flush()
+    form = services.load_form(services.form_for_series(occ.series_id).id)
+    usefulness = next(q for q in form.questions if q.key == "usefulness")
+    usefulness.theme_id = theme.id
+    ctx.commit()
+    _answer_all(ctx, tokens, [5, 3, 4], [["grants"], ["grants"], []])
+    assert services.rating_averages_by_theme() == [{"theme_id": theme.id, "answers": 3, "average": 4.0}]
+    assert services.theme_wishes() == {"grants": 2}
+    assert services.theme_wishes(end=occ.starts_at) == {}

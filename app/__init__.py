@@ -100,10 +100,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.meetings.registration_views import bp as registrations_bp
     from app.meetings.views import bp as meetings_bp
     from app.pages import bp as pages_bp
+    from app.reports.views import bp as reports_bp
     from app.spaces.views import bp as spaces_bp, requests_bp as booking_requests_bp
 
     for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, meetings_bp, registrations_bp,
-                      spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp):
+                      spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -68,6 +68,7 @@ def _nav_items() -> list[tuple[str, str, str]]:
             items.append(("meetings.manage_index", url_for("meetings.manage_index"), _("Manage meetings")))
             items.append(("organizations.index", url_for("organizations.index"), _("Organisations")))
             items.append(("feedback.index", url_for("feedback.index"), _("Feedback")))
+            items.append(("reports.cooperation", url_for("reports.cooperation"), _("Reports")))
         elif current_user.organization_id:
             items.append(("organizations.detail",
                           url_for("organizations.detail", org_id=current_user.organization_id),

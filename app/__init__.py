@@ -95,8 +95,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.organizations import bp as organizations_bp
     from app.api import bp as api_bp
     from app.pages import bp as pages_bp
+    from app.privacy.views import bp as privacy_bp
 
-    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp):
+    for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, privacy_bp):
         app.register_blueprint(blueprint)
 
 
@@ -104,6 +105,7 @@ def _register_cli(app: Flask) -> None:
     from app.accounts.cli import tokens_cli, users_cli
     from app.demo import demo_cli
     from app.mail.cli import mail_cli
+    from app.privacy.cli import privacy_cli
 
-    for group in (users_cli, tokens_cli, mail_cli, demo_cli):
+    for group in (users_cli, tokens_cli, mail_cli, demo_cli, privacy_cli):
         app.cli.add_command(group)

@@ -115,3 +115,24 @@ def app_rules(app: Flask) -> list[Rule]:
 
 def methods_of(rule: Rule) -> list[str]:
     return sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+
+
+def crawl(app, world: World, roles=None, levels=None):
+    """(role, level, path, response) for every GET route each role may use, per the table."""
+    from tests.security.routes import ALLOWED, rule_for
+
+    for rule in app_rules(app):
+        if "GET" not in methods_of(rule):
+            continue
+        level = rule_for(rule.endpoint, "GET")
+        if level is None or (levels is not None and level not in levels):
+            continue
+        path = build_path(rule, world)
+        is_api = rule.rule.startswith("/api/")
+        for role in roles or ALLOWED[level]:
+            if role not in ALLOWED[level]:
+                continue
+            client = role_client(app, world, "anonymous" if is_api else role)
+            headers = ({"Authorization": f"Bearer {world.api_tokens[role]}"}
+                       if is_api and role != "anonymous" else {})
+            yield role, level, path, client.get(path, headers=headers)

@@ -39,6 +39,9 @@ def create_app(config_class: type = Config, overrides: dict[str, Any] | None = N
     """Build the app: config, extensions, blueprints, error handlers, CLI."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_path=str(INSTANCE_DIR))
+    from app.web import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)

@@ -78,7 +78,10 @@ def register_web_hooks(app: Flask) -> None:
         if app.config["BASE_URL"].startswith("https://"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if response.mimetype == "text/html":
-            headers.setdefault("Cache-Control", "no-store" if current_user.is_authenticated else "no-cache")
+            # A secret link (manage, privacy, password reset) is as personal as a logged-in page.
+            secret_link = any("token" in key for key in (request.view_args or {}))
+            headers.setdefault("Cache-Control", "no-store" if current_user.is_authenticated or secret_link
+                               else "no-cache")
         return response
 
 

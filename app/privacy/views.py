@@ -20,6 +20,13 @@ from app.privacy.forms import EraseConfirmForm
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
 
+@bp.after_request
+def _never_cache(response: Response) -> Response:
+    """Every page here shows personal data (token pages also to anonymous visitors): keep it out of caches."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _json_download(data: dict, filename: str) -> Response:
     body = json.dumps(data, ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/json")

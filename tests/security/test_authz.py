@@ -137,3 +137,29 @@ def test_inactive_user_session_and_token_stop_working(app, world):
     assert _is_login_redirect(client.get("/organizations/"))
     headers = {"Authorization": f"Bearer {world.api_tokens['staff']}"}
     assert app.test_client().get("/api/v1/organizations", headers=headers).status_code == 401
+
+
+def test_tokens_in_urls(app, world):
+    """Every "token" route refuses a tampered, truncated or foreign token (no 2xx, no 5xx)."""
+    from tests.security.routes import PARAMS
+
+    checked = 0
+    for rule in app_rules(app):
+        methods = [m for m in methods_of(rule) if rule_for(rule.endpoint, m) == "token"]
+        token_args = [name for name in rule.arguments if "token" in name or name in ("secret", "key")]
+        if not methods:
+            continue
+        assert token_args, f"{rule.endpoint} is classified 'token' but has no token in its path"
+        path = build_path(rule, world)
+        for name in token_args:
+            good = str((PARAMS.get(f"{rule.endpoint}.{name}") or PARAMS[name])(world))
+            flipped = good[:-1] + ("A" if good[-1] != "A" else "B")
+            for bad in (flipped, good[: len(good) // 2], "x" * len(good), world.reset_token_a
+                        if good != world.reset_token_a else world.registration_token):
+                bad_path = path.replace(good, bad)
+                for method in methods:
+                    response = role_client(app, world, "anonymous").open(bad_path, method=method, data={})
+                    assert response.status_code in (400, 403, 404, 410), \
+                        f"{method} {bad_path}: a bad token got {response.status_code}"
+                    checked += 1
+    assert checked >= 10

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, literal, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.accounts.models import ApiToken, Organization, User
 from app.accounts.services import normalize_email
@@ -86,7 +86,8 @@ def registration_json(row: Registration) -> dict[str, Any]:
 def _registrations_query(subject: Subject):
     return (select(Registration).join(Registration.occurrence).join(MeetingOccurrence.series)
             .where(subject.matches(Registration), Registration.anonymised_at.is_(None))
-            .options(contains_eager(Registration.occurrence).contains_eager(MeetingOccurrence.series))
+            .options(contains_eager(Registration.occurrence).contains_eager(MeetingOccurrence.series),
+                     selectinload(Registration.organization))
             .order_by(MeetingOccurrence.starts_at, Registration.id))
 
 

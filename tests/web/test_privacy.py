@@ -120,3 +120,19 @@ def test_privacy_notice_states_retention_and_rights(client):
                         ("en", ("30 days", "My data"))):
         html = client.get(f"/privacy?lang={lang}").get_data(as_text=True)
         assert all(word in html for word in words), lang
+
+
+def test_my_data_query_count_does_not_grow(client, make, login, count_queries):
+    user = make.user("ngo")
+    for _ in range(2):
+        make.registration(make.occurrence(), user_id=user.id, email=user.email,
+                          organization_id=make.organization().id)
+    login(user)
+    with count_queries() as few:
+        assert client.get("/privacy/my-data").status_code == 200
+    for _ in range(6):
+        make.registration(make.occurrence(), user_id=user.id, email=user.email,
+                          organization_id=make.organization().id)
+    with count_queries() as many:
+        assert client.get("/privacy/my-data").status_code == 200
+    assert many.count == few.count

@@ -49,3 +49,22 @@ def test_series_books_and_patch_moves_bookings(client, app, make):
     with app.app_context():
         live = db.session.scalars(select(Booking).where(Booking.status == "confirmed")).all()
         assert {b.space_id for b in live} == {other.id} and len(live) == len(rows)
+
+
+def test_openapi_declares_the_conflict(client):
+    spec = client.get("/api/v1/openapi.json").json
+    for path, method in (("/series", "post"), ("/series/{series_id}", "patch"), ("/occurrences/{occurrence_id}", "patch")):
+        assert "409" in spec["paths"][path][method]["responses"], (path, method)
+
+
+def test_moving_an_occurrence_into_a_taken_slot_is_409(client, app, make):
+    space = make_space(app)
+    occurrence = make.occurrence(space_id=space.id, location=None)
+    start = occurrence.starts_at + timedelta(days=1)
+    make_booking(app, space, start, start + timedelta(hours=2), title="Kuoro")
+    response = client.patch(f"/api/v1/occurrences/{occurrence.id}", headers=make.auth("staff"),
+                            json={"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat()})
+    assert response.status_code == 409 and response.json["error"] == "conflict"
+    assert len(response.json["conflicts"]) == 1
+    with app.app_context():
+        assert db.session.get(MeetingOccurrence, occurrence.id).starts_at == occurrence.starts_at

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence, MeetingSeries
@@ -169,12 +169,17 @@ def sync_series(series: MeetingSeries, actor: Any, now: datetime, *, strict: boo
 
 
 def unbooked_occurrence_ids(series: MeetingSeries, now: datetime) -> set[int]:
-    """Upcoming scheduled occurrences whose space is not booked (slot taken when materialised)."""
+    """Upcoming scheduled occurrences whose space is not booked: ``booking_id IS NULL`` (the slot
+    was taken when the scheduled job created them), or their booking was cancelled from the
+    space's own pages. One query."""
     if series.space_id is None or series.status == "cancelled":
         return set()
-    return set(db.session.scalars(select(MeetingOccurrence.id).where(
-        MeetingOccurrence.series_id == series.id, MeetingOccurrence.status == "scheduled",
-        MeetingOccurrence.ends_at > now, MeetingOccurrence.booking_id.is_(None))))
+    return set(db.session.scalars(
+        select(MeetingOccurrence.id)
+        .outerjoin(Booking, Booking.id == MeetingOccurrence.booking_id)
+        .where(MeetingOccurrence.series_id == series.id, MeetingOccurrence.status == "scheduled",
+               MeetingOccurrence.ends_at > now,
+               or_(MeetingOccurrence.booking_id.is_(None), Booking.status == "cancelled"))))
 
 
 __all__ = ["OVERRIDE_PREFIX", "booking_notes", "booking_title", "release", "sync_booking", "sync_bookings",

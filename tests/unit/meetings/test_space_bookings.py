@@ -153,6 +153,10 @@ def test_cancel_frees_the_slot(staff, space, ctx):
     assert other.status == "confirmed"
     # The flag is for scheduled dates only: a cancelled one is not "unbooked".
     assert space_bookings.unbooked_occurrence_ids(series, NOW) == set()
+    # A booking cancelled from the space's pages leaves its (scheduled) meeting flagged.
+    second = occurrences(series.id)[1]
+    spaces.cancel_booking(db.session.get(Booking, second.booking_id), _actor(staff), NOW)
+    assert space_bookings.unbooked_occurrence_ids(series, NOW) == {second.id}
 
 
 def test_conflicting_staff_creation_writes_nothing(staff, space, app):

@@ -33,7 +33,7 @@ compile-translations: $(VENV)/.runtime
 
 extract-translations: $(VENV)/.runtime
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ --no-location --omit-header -o translations/messages.pot .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-location --omit-header --ignore-obsolete
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
 
 run: install
 	$(FLASK) db upgrade

@@ -450,8 +450,9 @@ def materialise_series(series: MeetingSeries, *, now: datetime, window_start: da
     """Create the missing occurrences of ``series`` up to the horizon; returns how many were created.
 
     New occurrences book the series' space (``strict``: a conflict raises BookingConflict; lenient:
-    they stay unbooked, see space_bookings). Idempotent; a concurrent run that inserted the same (series, recurrence_id) first makes the
-    insert fail on the unique constraint inside a savepoint, and the row is simply skipped.
+    they stay unbooked, see space_bookings). Idempotent; a concurrent run that inserted the same
+    (series, recurrence_id) first makes the insert fail on the unique constraint inside a
+    savepoint, and the row is simply skipped.
     """
     horizon = _horizon(now, series)
     if series.status == "cancelled":
@@ -681,6 +682,8 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
     db.session.flush()
     if timing or {"space_id", "status", "title_fi"} & set(changes):
         space_bookings.sync_series(series, actor, now)  # strict: a conflict rolls the edit back
+    if "capacity" in changes and series.status == "published":
+        _promote_after_capacity_change(series, boundary=max(boundary, now), actor=actor, now=now)
 
     location_changed = any(getattr(series, n) != old_location[n] for n in LOCATION_FIELDS)
     _notify(_live_registrations([o.id for o in cancelled]), "occurrence_cancelled", "CANCEL", reason=None)
@@ -692,6 +695,20 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
           changes={k: [_audit_value(a) for a in v] for k, v in changes.items()},
           retimed=len(retimed), cancelled=len(cancelled))
     return changes
+
+
+def _promote_after_capacity_change(series: MeetingSeries, *, boundary: datetime, actor: Any,
+                                   now: datetime) -> None:
+    """More seats: waiting lists of the coming occurrences move up now, in FIFO order, with mail."""
+    from app.meetings.registrations import promote_waitlist
+
+    waiting = db.session.scalars(select(MeetingOccurrence).where(
+        MeetingOccurrence.series_id == series.id, MeetingOccurrence.starts_at >= boundary,
+        MeetingOccurrence.status == "scheduled", MeetingOccurrence.seats_taken < MeetingOccurrence.capacity,
+        MeetingOccurrence.id.in_(select(Registration.occurrence_id).where(Registration.status == "waitlisted")))
+        .order_by(MeetingOccurrence.starts_at)).all()
+    for occurrence in waiting:
+        promote_waitlist(occurrence, actor=actor, now=now)
 
 
 def set_series_status(series: MeetingSeries, status: str, *, actor: Any, now: datetime) -> None:

@@ -119,7 +119,7 @@ def sync_booking(occurrence: MeetingOccurrence, actor: Any, now: datetime, stric
             booking.override_reason = _override_reason(space, start, end, title)
             occurrence.booking_id = booking.id
         elif (booking.starts_at, booking.ends_at) != (start, end):
-            spaces.move_booking(booking, start, end, actor, now, strict=False)
+            spaces.move_booking(booking, start, end, actor, now, strict=False, notify=False)
             booking.override_reason = _override_reason(space, start, end, title)
     except BookingConflict:
         if strict:

@@ -680,8 +680,12 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
     elif series.status == "published" and "status" in changes:
         materialise_series(series, now=now, actor=actor)
     db.session.flush()
-    if timing or {"space_id", "status", "title_fi"} & set(changes):
+    if timing or "space_id" in changes:
         space_bookings.sync_series(series, actor, now)  # strict: a conflict rolls the edit back
+    elif {"status", "title_fi"} & set(changes):
+        # Titles follow, a cancelled series frees its space; a date already flagged "space not
+        # booked" must not block an unrelated edit such as unpublishing.
+        space_bookings.sync_series(series, actor, now, strict=False)
     if "capacity" in changes and series.status == "published":
         _promote_after_capacity_change(series, boundary=max(boundary, now), actor=actor, now=now)
 

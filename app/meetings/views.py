@@ -236,6 +236,12 @@ def set_status(series_id: int):
         abort(400)
     try:
         services.set_series_status(series, form.status.data, actor=current_user, now=_now())
+    except BookingConflict as exc:
+        from app.spaces.views import timespan
+
+        db.session.rollback()
+        flash(_("Not changed: the space is already booked at %(times)s.",
+                times=", ".join(timespan(c.start, c.end) for c in exc.conflicts)), "error")
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")

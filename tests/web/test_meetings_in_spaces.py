@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.meetings import recurrence
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.spaces.models import Booking
 from tests.spaces_helpers import make_booking, make_space
@@ -96,3 +97,32 @@ def test_no_series_feed_link_on_a_draft(client, make, login):
     body = client.get(f"/meetings/{series.id}").get_data(as_text=True)
     assert "Draft" in body or "Luonnos" in body
     assert f"/calendar/series/{series.id}.ics" not in body
+
+
+
+def test_publishing_into_a_taken_slot_flashes_the_times(client, app, make, staff):
+    space = make_space(app)
+    series = make.series(space_id=space.id, location=None, status="cancelled", occurrences=0, rrule="FREQ=WEEKLY")
+    with app.app_context():
+        series_row = db.session.get(MeetingSeries, series.id)
+        first = recurrence.localize(series_row.start_local, series_row.timezone)
+    make_booking(app, space, first, first + timedelta(hours=1), title="Kuoro")
+    response = client.post(f"/meetings/manage/{series.id}/status?lang=en", data={"status": "published"},
+                           follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert "Not changed: the space is already booked at" in body and f"{first:%H:%M}" in body
+    with app.app_context():
+        assert db.session.get(MeetingSeries, series.id).status == "cancelled"
+        assert db.session.scalar(select(func.count()).select_from(MeetingOccurrence)) == 0
+
+
+def test_a_flagged_date_does_not_block_unpublishing(client, app, make, staff):
+    space = make_space(app)
+    occurrence = make.occurrence(space_id=space.id, location=None)  # factory: not booked
+    make_booking(app, space, occurrence.starts_at, occurrence.ends_at, title="Kuoro")
+    response = client.post(f"/meetings/manage/{occurrence.series_id}/status?lang=en", data={"status": "draft"},
+                           follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert "The series is now a draft" in body and "space not booked: conflict" in body
+    with app.app_context():
+        assert db.session.get(MeetingSeries, occurrence.series_id).status == "draft"

@@ -22,11 +22,16 @@ MAX_DB_INT = 2**31 - 1
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:...>`` that only matches ids the database can hold (no "integer out of range" 500)."""
+    """``<int:...>`` for ids: one beyond what the database can hold becomes 0, which no row has.
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
-        kwargs.setdefault("max", MAX_DB_INT)
-        super().__init__(map, *args, **kwargs)
+    Looking such an id up would fail in PostgreSQL ("integer out of range", a 500); refusing it in
+    the converter instead makes werkzeug answer 405 when another method of the same path exists.
+    With 0 every view answers its usual 404.
+    """
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_DB_INT else 0
 
 
 def _has_nul(values) -> bool:

@@ -1,7 +1,7 @@
 """Topic proposal pages: propose and support before a meeting, staff decide, everyone sees the status."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -101,6 +101,8 @@ def unvote(proposal_id: int):
 def withdraw(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     occurrence_id = proposal.occurrence_id
+    if proposal.proposer_id != current_user.id:
+        abort(403)  # only the proposer sees the button: anything else is a crafted request
     try:
         topics.withdraw_topic(proposal, actor=current_user)
     except DomainError as exc:

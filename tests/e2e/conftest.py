@@ -202,3 +202,27 @@ def browser_login():
         assert "/login" not in page.url, page.locator("main").inner_text()
 
     return do_login
+
+
+@pytest.fixture
+def outbox(app):
+    """``outbox(kind="password_reset", recipient=...)``: queued mails, oldest first, read and closed at once."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.mail.models import OutboxMessage
+
+    def read(kind: str | None = None, recipient: str | None = None) -> list[dict]:
+        with app.app_context():
+            query = select(OutboxMessage).order_by(OutboxMessage.id)
+            if kind:
+                query = query.where(OutboxMessage.kind == kind)
+            if recipient:
+                query = query.where(OutboxMessage.recipient == recipient)
+            rows = [{"recipient": r.recipient, "subject": r.subject, "text": r.text_body, "kind": r.kind}
+                    for r in db.session.scalars(query)]
+            db.session.rollback()
+            return rows
+
+    return read
+

@@ -10,6 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import mail_link
+
 pytestmark = pytest.mark.e2e
 
 HEADINGS = {
@@ -195,3 +197,34 @@ def test_forgot_password_answers_the_same_for_unknown_addresses(page, axe_check)
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.get_by_role("status")).to_contain_text("Jos osoite kuuluu käyttäjätilille")
     axe_check(page)
+
+
+def test_password_reset_by_mail_in_swedish(new_page, make, outbox, axe_check, screenshot):
+    user = make.user("ngo", locale="sv", email="anna@forening.example")
+    page = new_page(locale="sv-FI")
+    page.goto("/password/forgot")
+    page.get_by_label("E-post").fill("anna@forening.example")
+    page.get_by_role("main").get_by_role("button").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+
+    [mail] = outbox(kind="password_reset", recipient=user.email)
+    page.goto(mail_link(mail, r"^/password/reset/"))
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    axe_check(page)
+    screenshot(page, "password-reset-sv")
+
+    page.get_by_label("Nytt lösenord", exact=True).fill("a-new-long-password")
+    page.get_by_label("Nytt lösenord igen").fill("something-else-entirely")
+    page.get_by_role("main").get_by_role("button").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    axe_check(page)
+
+    page.get_by_label("Nytt lösenord", exact=True).fill("a-new-long-password")
+    page.get_by_label("Nytt lösenord igen").fill("a-new-long-password")
+    page.get_by_role("main").get_by_role("button").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+
+    page.get_by_label("E-post").fill(user.email)
+    page.get_by_label("Lösenord").fill("a-new-long-password")
+    page.get_by_role("main").get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("status")).to_contain_text("Du är inloggad.")

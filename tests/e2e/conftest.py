@@ -17,6 +17,8 @@ import os
 import re
 import subprocess
 import sys
+import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -30,6 +32,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {"mobile": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 DESKTOP = VIEWPORTS["desktop"]
 TIMEOUT_MS = 15_000
+# Seconds spent in the accessibility checks and screenshots, written to artifacts/timings-<worker>.json.
+TIMINGS: dict[str, float] = defaultdict(float)
 
 
 def _skip_reason() -> str | None:
@@ -51,6 +55,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if TIMINGS:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / f"timings-{worker}.json").write_text(json.dumps(TIMINGS, indent=2), encoding="utf-8")
 
 
 # --- live server -----------------------------------------------------------------------------
@@ -88,8 +99,10 @@ def live_server(app, database_uri, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     """One headless Debian chromium per worker."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A shared 2-CPU machine can be slow: assertions wait as long as actions do.
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                               args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
@@ -148,6 +161,14 @@ def axe_check(axe_source) -> Callable:
     """
 
     def check(page, *, context: str | dict = "html") -> dict:
+        started = time.perf_counter()
+        try:
+            return _check(page, context)
+        finally:
+            TIMINGS["axe_seconds"] += time.perf_counter() - started
+            TIMINGS["axe_checks"] += 1
+
+    def _check(page, context) -> dict:
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.evaluate(axe_source)
         results = page.evaluate(
@@ -172,6 +193,14 @@ def screenshot() -> Callable:
     """``screenshot(page, "name")`` saves name-mobile.png and name-desktop.png (full page)."""
 
     def take(page, name: str) -> list[Path]:
+        started = time.perf_counter()
+        try:
+            return _take(page, name)
+        finally:
+            TIMINGS["screenshot_seconds"] += time.perf_counter() - started
+            TIMINGS["screenshots"] += 2
+
+    def _take(page, name: str) -> list[Path]:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         original = page.viewport_size
         paths = []

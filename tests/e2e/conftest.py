@@ -186,11 +186,48 @@ def axe_check(axe_source) -> Callable:
     return check
 
 
+# --- screenshots and reflow ------------------------------------------------------------------
+
+REFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  const culprits = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+  while (walker.nextNode() && culprits.length < 5) {
+    const node = walker.currentNode;
+    let box;
+    if (node.nodeType === Node.TEXT_NODE) {
+      const range = document.createRange(); range.selectNodeContents(node); box = range.getBoundingClientRect();
+    } else { box = node.getBoundingClientRect(); }
+    // Content inside its own scrolling container (a wide table in .table-wrap) is fine.
+    let scroller = node.parentElement;
+    while (scroller && scroller !== document.body && getComputedStyle(scroller).overflowX === 'visible') {
+      scroller = scroller.parentElement;
+    }
+    if (box.right > width + 1 && (!scroller || scroller === document.body)) {
+      const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+      culprits.push(el.outerHTML.slice(0, 120) + (node.nodeType === Node.TEXT_NODE ? ' text: ' + node.textContent.trim().slice(0, 40) : ''));
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width, culprits};
+}"""
+
+
+def assert_reflows(page, name: str = "") -> None:
+    """WCAG 1.4.10 Reflow: at phone width the page itself never scrolls sideways."""
+    overflow = page.evaluate(REFLOW_JS)
+    assert overflow is None, (f"{name or page.url} scrolls sideways at {overflow['width']} px "
+                              f"(content {overflow['scrollWidth']} px wide): {overflow['culprits']}")
+
+
 # --- screenshots -----------------------------------------------------------------------------
 
 @pytest.fixture
 def screenshot() -> Callable:
-    """``screenshot(page, "name")`` saves name-mobile.png and name-desktop.png (full page)."""
+    """``screenshot(page, "name")`` saves name-mobile.png and name-desktop.png (full page).
+
+    At the mobile width it also checks that the page reflows (no sideways scrolling).
+    """
 
     def take(page, name: str) -> list[Path]:
         started = time.perf_counter()
@@ -206,6 +243,8 @@ def screenshot() -> Callable:
         paths = []
         for label, size in VIEWPORTS.items():
             page.set_viewport_size(size)
+            if label == "mobile":
+                assert_reflows(page, name)
             path = ARTIFACTS / f"{name}-{label}.png"
             page.screenshot(path=str(path), full_page=True)
             paths.append(path)

@@ -217,7 +217,8 @@ def assert_reflows(page, name: str = "") -> None:
     """WCAG 1.4.10 Reflow: at phone width the page itself never scrolls sideways."""
     overflow = page.evaluate(REFLOW_JS)
     assert overflow is None, (f"{name or page.url} scrolls sideways at {overflow['width']} px "
-                              f"(content {overflow['scrollWidth']} px wide): {overflow['culprits']}")
+                              f"(content {overflow['scrollWidth']} px wide): "
+                              f"{overflow['culprits'] or 'absolutely positioned content escaping a scroll container'}")
 
 
 # --- screenshots -----------------------------------------------------------------------------

@@ -69,6 +69,8 @@ class Config:
     RECURRENCE_MAX_OCCURRENCES = int(os.environ.get("RECURRENCE_MAX_OCCURRENCES", "260"))
     RECURRENCE_HORIZON_DAYS = int(os.environ.get("RECURRENCE_HORIZON_DAYS", "730"))
     MATERIALISE_DAYS = int(os.environ.get("MATERIALISE_DAYS", "400"))
+    # Meeting occurrences exist this many days ahead; `flask meetings materialise` extends them.
+    MEETINGS_MATERIALISE_DAYS = int(os.environ.get("MEETINGS_MATERIALISE_DAYS", "180"))
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "30"))
 
 

@@ -1,6 +1,7 @@
 """``flask demo load``: realistic, idempotent demo data so that ``make run`` shows a living service."""
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
 import click
@@ -37,6 +38,16 @@ DEMO_USERS = [
 EXTRA_LOADERS: list[Callable[[], None]] = []
 
 
+def _load_spaces() -> None:
+    """Resident spaces with opening hours and a few bookings (app/spaces/demo.py)."""
+    from app.spaces.demo import load_spaces_demo
+
+    load_spaces_demo()
+
+
+EXTRA_LOADERS.append(_load_spaces)
+
+
 def load_demo_data() -> None:
     """Insert what is missing; running twice changes nothing."""
     orgs: list[Organization] = []
@@ -51,9 +62,85 @@ def load_demo_data() -> None:
         if db.session.scalar(select(User.id).where(User.email == email)) is None:
             accounts.create_user(email, role=role, name=name, password=DEMO_PASSWORD, locale=locale,
                                  organization_id=orgs[org_index].id if org_index is not None else None)
+    load_meeting_series()
     for loader in EXTRA_LOADERS:
         loader()
     db.session.flush()
+
+
+def _next_weekday(today: date, weekday: int, *, nth: int | None = None) -> date:
+    """The next ``weekday`` (0 = Monday) after today; with ``nth``, the next nth such day of a month."""
+    if nth is None:
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    year, month = today.year, today.month
+    while True:
+        first = date(year, month, 1)
+        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+        if day > today:
+            return day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def load_meeting_series() -> None:
+    """Three realistic series (skipped when a series of the same Finnish title exists)."""
+    from app.meetings import services as meetings
+    from app.meetings.models import MeetingSeries
+
+    themes = {t.key: t.id for t in meetings.ensure_default_themes()}
+    staff = db.session.scalar(select(User).where(User.email == "staff@kohtaamo.example"))
+    if staff is None:
+        return
+    now = datetime.now(timezone.utc)
+    today = now.date()
+    for item in _demo_series(today):
+        if db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.title_fi == item["title_fi"])):
+            continue
+        item["theme_ids"] = [themes[key] for key in item.pop("themes")]
+        data = meetings.clean_series_data(item, now=now)
+        meetings.create_series(data, actor=staff, now=now)
+
+
+def _demo_series(today: date) -> list[dict]:
+    network = _next_weekday(today, 1, nth=2)
+    spaces = _next_weekday(today, 3)
+    grants = _next_weekday(today + timedelta(days=14), 2)
+    return [
+        {"title_fi": "Järjestöjen ja kaupungin verkostotapaaminen",
+         "title_sv": "Nätverksträff för föreningar och staden", "title_en": "NGO and City networking meeting",
+         "description_fi": "Kuukausittainen tapaaminen, jossa kaupungin työntekijät ja järjestöt kehittävät "
+                           "yhteistyötä. Kahvitarjoilu.",
+         "description_sv": "Månatlig träff där stadens anställda och föreningar utvecklar samarbetet. Kaffe serveras.",
+         "description_en": "A monthly meeting where city staff and NGOs develop their cooperation. Coffee served.",
+         "audience_fi": "Helsingissä toimivat järjestöt ja kaupungin työntekijät",
+         "organiser_unit": "Kulttuurin ja vapaa-ajan toimiala", "language": "fi",
+         "start_local": datetime.combine(network, time(17, 0)), "duration_minutes": 120,
+         "rrule": "FREQ=MONTHLY;BYDAY=2TU", "skip_holidays": True, "capacity": 60, "waitlist": True,
+         "max_seats_per_registration": 2, "registration_closes_minutes_before": 120,
+         "location": "Kaupungintalo, Pohjoisesplanadi 11–13, Helsinki",
+         "online_url": "https://teams.example/verkostotapaaminen", "district": "southern", "status": "published",
+         "themes": ["co-development", "cooperation-structures", "cross-sector"]},
+        {"title_fi": "Asukastilojen verkosto", "title_sv": "Nätverket för invånarlokaler",
+         "title_en": "Resident spaces network",
+         "description_fi": "Asukastilojen vastuuhenkilöiden vertaistapaaminen joka toinen torstai.",
+         "description_sv": "Kamratträff för dem som ansvarar för invånarlokaler, varannan torsdag.",
+         "description_en": "Peer meeting of people running resident spaces, every other Thursday.",
+         "organiser_unit": "Asukasosallisuus", "language": "fi",
+         "start_local": datetime.combine(spaces, time(16, 0)), "duration_minutes": 90,
+         "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "skip_holidays": True, "capacity": 25, "waitlist": True,
+         "max_seats_per_registration": 1, "registration_closes_minutes_before": 60,
+         "location": "Kontulan asukastalo, Ostostie 4, Helsinki", "district": "eastern", "status": "published",
+         "themes": ["resident-spaces", "communication", "wellbeing-health"]},
+        {"title_fi": "Avustusinfo järjestöille", "title_sv": "Understödsinfo för föreningar",
+         "title_en": "Grant info for NGOs",
+         "description_fi": "Miten haet kaupungin toiminta-avustusta? Verkkoinfo ja kysymykset.",
+         "description_sv": "Hur söker man stadens verksamhetsunderstöd? Webbinfo och frågor.",
+         "description_en": "How to apply for the city's operating grants? Online session with questions.",
+         "organiser_unit": "Avustuspalvelut", "language": "multi",
+         "start_local": datetime.combine(grants, time(14, 0)), "duration_minutes": 60, "rrule": None,
+         "capacity": 100, "waitlist": False, "max_seats_per_registration": 1,
+         "registration_closes_minutes_before": 0, "online_url": "https://teams.example/avustusinfo",
+         "status": "published", "themes": ["grant-guidance"]},
+    ]
 
 
 @demo_cli.command("load")

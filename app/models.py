@@ -2,5 +2,5 @@
 from app.accounts.models import ApiToken, Organization, User  # noqa: F401
 from app.core.audit import AuditEvent  # noqa: F401
 from app.mail.models import OutboxMessage  # noqa: F401
-from app.spaces.models import Booking, Space  # noqa: F401
+from app.spaces.models import Booking, BookingRequest, Space, SpaceException  # noqa: F401
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme, Registration  # noqa: F401

@@ -61,12 +61,22 @@ def _nav_items() -> list[tuple[str, str, str]]:
     """(endpoint, url, label) for the header, by role; features add their own entries here."""
     from flask_babel import gettext as _
 
-    items: list[tuple[str, str, str]] = [("pages.index", url_for("pages.index"), _("Home"))]
+    items: list[tuple[str, str, str]] = [("pages.index", url_for("pages.index"), _("Home")),
+                                         ("meetings.index", url_for("meetings.index"), _("Meetings"))]
     if current_user.is_authenticated:
         if current_user.is_staff:
+            items.append(("meetings.manage_index", url_for("meetings.manage_index"), _("Manage meetings")))
             items.append(("organizations.index", url_for("organizations.index"), _("Organisations")))
         elif current_user.organization_id:
             items.append(("organizations.detail",
                           url_for("organizations.detail", org_id=current_user.organization_id),
                           _("My organisation")))
+        items.append(("registrations.mine", url_for("registrations.mine"), _("My registrations")))
+    # Resident spaces: public list for everyone; the request queue for staff, own requests for NGO users.
+    items.insert(1, ("spaces.index", url_for("spaces.index"), _("Resident spaces")))
+    if current_user.is_authenticated:
+        if current_user.is_staff:
+            items.append(("booking_requests.queue", url_for("booking_requests.queue"), _("Booking requests")))
+        else:
+            items.append(("booking_requests.mine", url_for("booking_requests.mine"), _("My booking requests")))
     return items

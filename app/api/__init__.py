@@ -1,3 +1,3 @@
 """JSON API under /api/v1: thin layer over the feature services."""
-from app.api import openapi, organizations  # noqa: F401  (modules register their endpoints)
+from app.api import meetings, openapi, organizations, registrations, spaces  # noqa: F401  (register endpoints)
 from app.api.core import bp  # noqa: F401

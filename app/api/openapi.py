@@ -40,7 +40,8 @@ def _operation(op: Operation, components: dict[str, Any]) -> dict[str, Any]:
     if op.query is not None:
         for name, field in op.query.model_fields.items():
             field_schema = _schema_for(field.annotation, components)
-            params.append({"name": name, "in": "query", "required": field.is_required(), "schema": field_schema})
+            params.append({"name": field.alias or name, "in": "query", "required": field.is_required(),
+                           "schema": field_schema})
     if params:
         spec["parameters"] = params
     if op.body is not None:

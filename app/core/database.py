@@ -5,6 +5,17 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
+READ_ONLY = "kohtaamo_read_only"
+
+
+def read_only_session() -> None:
+    """Start the request's transaction as a plain (deferred) read on SQLite; call before the first
+    query of a request that only reads. On PostgreSQL nothing changes."""
+    from app.extensions import db
+
+    db.session.connection(execution_options={READ_ONLY: True})
+
+
 def configure_engine(engine: Engine) -> None:
     """WAL + busy_timeout + ``BEGIN IMMEDIATE`` on SQLite.
 
@@ -28,7 +39,12 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Pure readers (calendar feeds) may opt out with the execution option READ_ONLY: under WAL
+        # a deferred transaction reads a snapshot without blocking writers or the other readers.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def is_postgresql() -> bool:

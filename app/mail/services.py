@@ -65,12 +65,14 @@ class _OutboxMail(Message):
         calendar = MIMEText(self.row.ics, "calendar", "utf-8")
         calendar.set_param("method", self.row.ics_method or "REQUEST")
         msg.attach(calendar)
+        # CRLF line endings on the wire, as Flask-Mail does. Set before the headers so that a
+        # non-ASCII subject or sender name is RFC 2047-encoded instead of failing to serialise.
+        msg.policy = policy.SMTP
         msg["Subject"] = self.row.subject
         msg["From"] = self.sender
         msg["To"] = self.row.recipient
         msg["Date"] = formatdate(self.date, localtime=True)
         msg["Message-ID"] = self.msgId
-        msg.policy = policy.SMTP  # CRLF line endings on the wire, as Flask-Mail does
         return msg
 
 

@@ -7,11 +7,11 @@ check-then-insert in the service.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, DDL, Float, ForeignKey, Index, Integer, String, Text,
-                        event)
+from sqlalchemy import (JSON, Boolean, CheckConstraint, DDL, Date, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, event)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
@@ -52,6 +52,34 @@ class Space(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    manager = relationship("User")
+    exceptions: Mapped[list["SpaceException"]] = relationship(
+        back_populates="space", order_by="SpaceException.day", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class SpaceException(db.Model):
+    """One day whose hours differ from the weekly ones: closed, or open at other hours.
+
+    An exception also overrides the public-holiday rule, so staff can open a space on a holiday.
+    """
+
+    __tablename__ = "space_exceptions"
+    __table_args__ = (UniqueConstraint("space_id", "day", name="uq_space_exceptions_space_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # local date in the space's time zone
+    # None or [] = closed all day; otherwise [["10:00", "14:00"], ...] local time
+    hours: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    space: Mapped[Space] = relationship(back_populates="exceptions")
+
+    @property
+    def closed(self) -> bool:
+        return not self.hours
+
 
 class Booking(db.Model):
     """One booked interval of a space; recurring bookings share a ``group_id``."""
@@ -78,11 +106,60 @@ class Booking(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     override_reason: Mapped[str | None] = mapped_column(Text)  # booked outside opening hours, why
     notes: Mapped[str | None] = mapped_column(Text)
+    headcount: Mapped[int | None] = mapped_column(Integer)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    # iCalendar SEQUENCE: +1 on every change of time or status (for feeds and invitations).
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     space: Mapped[Space] = relationship()
+    organization = relationship("Organization")
+    created_by = relationship("User")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+
+REQUEST_STATUSES = ("pending", "approved", "declined", "withdrawn")
+
+
+class BookingRequest(db.Model):
+    """An NGO asks for a slot in a space; staff approve it (it becomes a Booking) or decline it."""
+
+    __tablename__ = "booking_requests"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("headcount > 0", name="headcount_positive"),
+        CheckConstraint("status IN ('pending', 'approved', 'declined', 'withdrawn')", name="status"),
+        Index("ix_booking_requests_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text)
+    headcount: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    space: Mapped[Space] = relationship()
+    requester = relationship("User", foreign_keys=[requester_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    organization = relationship("Organization")
+    booking: Mapped[Booking | None] = relationship()
 
 
 # PostgreSQL: the database itself refuses overlapping live bookings (SQLSTATE 23P01), whatever

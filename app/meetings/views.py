@@ -1,0 +1,311 @@
+"""Meeting pages: the public list and series pages, and staff management of series and themes."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.core.auth import role_required
+from app.core.forms import populate_errors
+from app.core.i18n import current_language
+from app.core.types import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.meetings import recurrence, services
+from app.meetings.forms import (CancelOccurrenceForm, MeetingFilterForm, MoveOccurrenceForm, SeriesForm,
+                                StatusForm, ThemeForm)
+from app.meetings.models import SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme
+from app.spaces.models import Space
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+# Service field → form field where the names differ.
+_FORM_FIELDS = {"start_local": "start_date", "start": "start_date"}
+
+
+def occurrence_path(occurrence_id: int) -> str:
+    """The registration page of one occurrence (served by the registrations pages)."""
+    return f"/meetings/occurrences/{occurrence_id}"
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"occurrence_path": occurrence_path, "describe_rule": _describe}
+
+
+def _describe(series: MeetingSeries) -> str:
+    return recurrence.describe(series.rrule, series.start_local, current_language(), tz=series.timezone)
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+# --- public -------------------------------------------------------------------------------------
+@bp.get("")
+def index():
+    themes = services.list_themes(active_only=True)
+    form = MeetingFilterForm(request.args, themes=themes)
+    valid = form.validate() if request.args else True
+    filters = services.MeetingFilters()
+    if valid:
+        filters = services.MeetingFilters(
+            theme_id=int(form.theme.data) if form.theme.data else None,
+            district=form.district.data or None, language=form.language.data or None,
+            date_from=form.date_from.data, date_to=form.date_to.data)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    pagination = services.upcoming_page(filters, now=_now(), page=page,
+                                        per_page=current_app.config["PAGE_SIZE"])
+    args = {k: v for k, v in request.args.items() if k != "page" and v} if valid else {}
+    filtered = valid and any(args.get(k) for k in ("theme", "district", "language", "date_from", "date_to"))
+    return render_template("meetings/index.html", form=form, pagination=pagination, args=args,
+                           filtered=filtered), (200 if valid else 400)
+
+
+@bp.get("/<int:series_id>")
+def detail(series_id: int):
+    series = services.get_series(series_id, viewer=current_user)
+    occurrences = services.series_occurrences(series, start=_now(), limit=12)
+    return render_template("meetings/detail.html", series=series, occurrences=occurrences)
+
+
+# --- staff: series ------------------------------------------------------------------------------
+@bp.get("/manage")
+@role_required("staff")
+def manage_index():
+    status = request.args.get("status") or None
+    if status not in (None, *SERIES_STATUSES):
+        status = None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    pagination = services.series_page(page=page, per_page=current_app.config["PAGE_SIZE"], status=status,
+                                      viewer=current_user)
+    return render_template("meetings/manage_index.html", pagination=pagination, status=status,
+                           statuses=SERIES_STATUSES)
+
+
+def _form_choices() -> dict[str, Any]:
+    themes = services.ensure_default_themes()
+    if request.method == "GET":
+        db.session.commit()  # the checkboxes carry theme ids: they must outlive this request
+    spaces = list(db.session.scalars(select(Space).order_by(Space.name)))
+    return {"themes": [t for t in themes if t.active], "spaces": spaces}
+
+
+def _place_errors(form: SeriesForm, error: DomainError) -> None:
+    fields: dict[str, list[Any]] = {}
+    advanced = bool((form.advanced_rrule.data or "").strip())
+    for name, messages in error.fields.items():
+        target = _FORM_FIELDS.get(name, name)
+        if name == "rrule":
+            target = "advanced_rrule" if advanced else "freq"
+        fields.setdefault(target, []).extend(messages)
+    error.fields = fields
+    populate_errors(form, error)
+
+
+def _series_form(series: MeetingSeries | None):
+    """Create/edit with a server-side "Preview dates" button that re-renders with the next dates."""
+    choices = _form_choices()
+    if series is not None and series.themes:
+        extra = [t for t in series.themes if not t.active]  # keep deactivated themes already chosen
+        choices["themes"] = choices["themes"] + extra
+    form = SeriesForm(**choices)
+    if request.method == "GET" and series is not None:
+        form.fill_from(series)
+    preview = None
+    if form.is_submitted():
+        max_count = current_app.config["RECURRENCE_MAX_OCCURRENCES"]
+        valid = form.validate()
+        rule = None
+        try:
+            rule = form.build_rule(max_count)
+        except recurrence.RecurrenceError as exc:
+            valid = False
+            _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
+        if valid and form.preview.data:
+            preview = _preview(form, rule)
+        elif valid:
+            try:
+                data = services.clean_series_data(form.service_data(rule), now=_now(), current=series)
+                if series is None:
+                    series = services.create_series(data, actor=current_user, now=_now())
+                    message = _("The meeting series was created.")
+                else:
+                    services.update_series(series, data, actor=current_user, now=_now(),
+                                           effective_from=form.effective_from.data)
+                    message = _("The changes were saved.")
+            except DomainError as exc:
+                db.session.rollback()
+                _place_errors(form, exc)
+            else:
+                db.session.commit()
+                flash(message, "success")
+                return redirect(url_for("meetings.manage_detail", series_id=series.id))
+    status = 400 if form.is_submitted() and (form.errors or getattr(form, "form_errors", None)) else 200
+    return render_template("meetings/form.html", form=form, series=series, preview=preview), status
+
+
+def _preview(form: SeriesForm, rule: str | None) -> dict[str, Any] | None:
+    """The next five dates and the rule in words, or field errors on the form."""
+    tz = (form.timezone.data or "").strip() or "Europe/Helsinki"
+    try:
+        zone = recurrence.validate_timezone(tz)
+        normalized = recurrence.normalize_rrule(
+            rule, start_local=form.start_local(), tz=zone.key,
+            max_occurrences=current_app.config["RECURRENCE_MAX_OCCURRENCES"],
+            horizon=timedelta(days=current_app.config["RECURRENCE_HORIZON_DAYS"]))
+        dates = recurrence.next_dates(form.start_local(), zone.key, normalized, after=_now(), n=5,
+                                      skip_holidays=form.skip_holidays.data)
+        text = recurrence.describe(normalized, form.start_local(), current_language(), tz=zone.key)
+    except recurrence.RecurrenceError as exc:
+        _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
+        return None
+    return {"description": text, "dates": dates, "rrule": normalized}
+
+
+@bp.route("/manage/new", methods=["GET", "POST"])
+@role_required("staff")
+def create():
+    return _series_form(None)
+
+
+@bp.route("/manage/<int:series_id>/edit", methods=["GET", "POST"])
+@role_required("staff")
+def edit(series_id: int):
+    series = db.get_or_404(MeetingSeries, series_id)
+    return _series_form(series)
+
+
+@bp.get("/manage/<int:series_id>")
+@role_required("staff")
+def manage_detail(series_id: int):
+    series = db.get_or_404(MeetingSeries, series_id)
+    show_past = request.args.get("past") == "1"
+    rows = services.staff_occurrences(series, now=_now(), past=show_past)
+    return render_template("meetings/manage_detail.html", series=series, rows=rows, show_past=show_past,
+                           status_form=StatusForm())
+
+
+@bp.post("/manage/<int:series_id>/status")
+@role_required("staff")
+def set_status(series_id: int):
+    series = db.get_or_404(MeetingSeries, series_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.set_series_status(series, form.status.data, actor=current_user, now=_now())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        db.session.commit()
+        flash({"draft": _("The series is now a draft and hidden from the public."),
+               "published": _("The series is published."),
+               "cancelled": _("The series was cancelled.")}[form.status.data], "success")
+    return redirect(url_for("meetings.manage_detail", series_id=series.id))
+
+
+# --- staff: one occurrence ----------------------------------------------------------------------
+@bp.route("/manage/occurrences/<int:occurrence_id>/cancel", methods=["GET", "POST"])
+@role_required("staff")
+def cancel_occurrence(occurrence_id: int):
+    occurrence = db.get_or_404(MeetingOccurrence, occurrence_id)
+    form = CancelOccurrenceForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_occurrence(occurrence, reason=form.reason.data, actor=current_user, now=_now())
+        except DomainError as exc:
+            db.session.rollback()
+            exc.fields = {"reason": exc.fields.get("reason", [])} if "reason" in exc.fields else {}
+            populate_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The meeting was cancelled and the registrants were informed."), "success")
+            return redirect(url_for("meetings.manage_detail", series_id=occurrence.series_id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/occurrence_cancel.html", form=form, occurrence=occurrence), status
+
+
+@bp.route("/manage/occurrences/<int:occurrence_id>/move", methods=["GET", "POST"])
+@role_required("staff")
+def move_occurrence(occurrence_id: int):
+    occurrence = db.get_or_404(MeetingOccurrence, occurrence_id)
+    zone = recurrence.validate_timezone(occurrence.series.timezone)
+    form = MoveOccurrenceForm()
+    if request.method == "GET":
+        form.start.data = occurrence.starts_at.astimezone(zone).replace(tzinfo=None)
+        form.end.data = occurrence.ends_at.astimezone(zone).replace(tzinfo=None)
+    if form.validate_on_submit():
+        try:
+            services.move_occurrence(occurrence, starts_at=recurrence.localize(form.start.data, zone),
+                                     ends_at=recurrence.localize(form.end.data, zone), actor=current_user,
+                                     now=_now())
+        except DomainError as exc:
+            db.session.rollback()
+            populate_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The meeting was moved and the registrants were informed."), "success")
+            return redirect(url_for("meetings.manage_detail", series_id=occurrence.series_id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/occurrence_move.html", form=form, occurrence=occurrence), status
+
+
+# --- staff: themes ------------------------------------------------------------------------------
+@bp.route("/manage/themes", methods=["GET", "POST"])
+@role_required("staff")
+def themes():
+    if request.method == "GET":
+        services.ensure_default_themes()
+        db.session.commit()
+    form = ThemeForm(prefix="new")
+    if form.validate_on_submit():
+        try:
+            theme = services.create_theme(form.data, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            populate_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The theme %(name)s was added.", name=theme.name_fi), "success")
+            return redirect(url_for("meetings.themes"))
+    rows = [(theme, ThemeForm(prefix=f"t{theme.id}", obj=theme)) for theme in services.list_themes()]
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/themes.html", form=form, rows=rows), status
+
+
+@bp.post("/manage/themes/<int:theme_id>")
+@role_required("staff")
+def update_theme(theme_id: int):
+    theme = db.get_or_404(MeetingTheme, theme_id)
+    action = request.form.get("action", "rename")
+    try:
+        if action == "rename":
+            form = ThemeForm(prefix=f"t{theme.id}")
+            if not form.validate():
+                raise DomainError(fields={f.label.text: f.errors for f in form if f.errors})
+            services.update_theme(theme, form.data, actor=current_user)
+            message = _("The theme was renamed.")
+        elif action in ("up", "down"):
+            services.move_theme(theme, -1 if action == "up" else 1, actor=current_user)
+            message = _("The order was changed.")
+        elif action in ("activate", "deactivate"):
+            services.set_theme_active(theme, action == "activate", actor=current_user)
+            message = _("The theme is in use again.") if action == "activate" else \
+                _("The theme is no longer offered.")
+        else:
+            abort(400)
+    except DomainError as exc:
+        db.session.rollback()
+        messages = [str(m) for ms in exc.fields.values() for m in ms] or [str(exc.message)]
+        flash(" ".join(messages), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("meetings.themes"))
+

@@ -1,0 +1,523 @@
+"""Resident-space pages: public list, detail with an accessible week view and a finder; staff forms,
+bookings and the request queue; NGO booking requests. Thin: form → service → commit → redirect."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.core.auth import role_required
+from app.core.districts import DISTRICTS, district_choices
+from app.core.forms import populate_errors
+from app.core.types import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.meetings import recurrence
+from app.spaces import services
+from app.spaces.forms import (ApproveForm, BookingForm, CancelForm, DeclineForm, ExceptionForm, FinderForm, MoveForm,
+                              RequestForm, SpaceForm)
+from app.spaces.models import Booking, BookingRequest, Space, SpaceException
+
+bp = Blueprint("spaces", __name__, url_prefix="/spaces")
+requests_bp = Blueprint("booking_requests", __name__, url_prefix="/booking-requests")
+
+
+# --- template helpers -------------------------------------------------------------------------
+
+@bp.app_template_filter("timespan")
+def timespan(start: datetime, end: datetime) -> str:
+    """``ti 24.11.2026 10.00–11.00`` in the user's language and Helsinki time."""
+    same_day = start.astimezone(ZoneInfo("Europe/Helsinki")).date() == \
+        (end - timedelta(microseconds=1)).astimezone(ZoneInfo("Europe/Helsinki")).date()
+    first = f"{format_date(start, 'EEE d.M.yyyy')} {format_time(start, 'HH:mm')}"
+    if same_day:
+        return f"{first}–{format_time(end, 'HH:mm')}"
+    return f"{first} – {format_date(end, 'EEE d.M.yyyy')} {format_time(end, 'HH:mm')}"
+
+
+@bp.app_context_processor
+def space_helpers() -> dict[str, Any]:
+    return {"ACCESSIBILITY_FACTS": services.ACCESSIBILITY_FACTS, "EQUIPMENT": services.EQUIPMENT,
+            "format_hours": services.format_hours, "request_status_label": services.request_status_label}
+
+
+def _space_or_404(space_id: int) -> Space:
+    return db.get_or_404(Space, space_id)
+
+
+def _combine(day: date, clock: time, tz: str) -> datetime:
+    return recurrence.localize(datetime.combine(day, clock), tz)
+
+
+def _interval_from_form(form, tz: str) -> tuple[datetime, datetime]:
+    """The form's date + start and end times; an end of 00:00 is midnight at the end of the day."""
+    start = _combine(form.date.data, form.start_time.data, tz)
+    end_day = form.date.data + timedelta(days=1) if form.end_time.data == time(0, 0) else form.date.data
+    return start, _combine(end_day, form.end_time.data, tz)
+
+
+def _is_staff() -> bool:
+    return current_user.is_authenticated and current_user.is_staff
+
+
+# --- public: list, detail, finder -------------------------------------------------------------
+
+@bp.get("/")
+def index():
+    district = request.args.get("district") or None
+    if district not in DISTRICTS:
+        district = None
+    facts = [f for f in request.args.getlist("accessibility") if f in services.ACCESSIBILITY_FACTS]
+    spaces = services.list_spaces(district=district, accessibility=facts)
+    return render_template("spaces/index.html", spaces=spaces, district=district, facts=facts,
+                           filtered=bool(district or facts), district_choices=district_choices(_lang()))
+
+
+@bp.get("/<int:space_id>")
+def detail(space_id: int):
+    space = _space_or_404(space_id)
+    zone = ZoneInfo(space.timezone)
+    today = utcnow().astimezone(zone).date()
+    week_arg = request.args.get("week")
+    try:
+        day = date.fromisoformat(week_arg) if week_arg else today
+    except ValueError:
+        day = today
+    view = services.week_view(space, day)
+    exceptions = db.session.scalars(select(SpaceException).where(
+        SpaceException.space_id == space.id, SpaceException.day >= today).order_by(SpaceException.day).limit(20)).all()
+    holidays = []
+    if space.closed_on_holidays:
+        holidays = [d for d in (today + timedelta(days=i) for i in range(120)) if recurrence.is_holiday(d)
+                    and d not in {e.day for e in exceptions}]
+    return render_template("spaces/detail.html", space=space, view=view, exceptions=exceptions,
+                           holidays=holidays[:6], staff=_is_staff(), today=today,
+                           holiday_name=lambda d: recurrence.holiday_name(d, str(_lang())))
+
+
+def _lang() -> str:
+    from app.core.i18n import current_language
+
+    return current_language()
+
+
+@bp.get("/find")
+def find():
+    form = FinderForm(request.args)
+    results = None
+    searched = bool(request.args)
+    status = 200
+    if searched and form.validate():
+        try:
+            start, end = _interval_from_form(form, "Europe/Helsinki")
+            results = services.find_free_spaces(form.capacity.data, form.district.data or None, start, end,
+                                                accessibility=form.accessibility.data or [])
+        except DomainError as exc:
+            populate_errors(form, exc)
+            status = 400
+    elif searched:
+        status = 400
+    return render_template("spaces/find.html", form=form, results=results, searched=searched,
+                           staff=_is_staff()), status
+
+
+# --- staff: spaces ----------------------------------------------------------------------------
+
+def _space_raw(form: SpaceForm) -> dict[str, Any]:
+    """Form → the service's input dict; opening-hour text per weekday parsed here (format only)."""
+    raw: dict[str, Any] = {key: form[key].data for key in (
+        "name", "address", "district", "capacity", "description_fi", "description_sv", "description_en",
+        "buffer_minutes", "min_duration_minutes", "max_duration_minutes", "booking_horizon_days", "manager_id",
+        "latitude", "longitude")}
+    raw["closed_on_holidays"] = bool(form.closed_on_holidays.data)
+    accessibility: dict[str, Any] = {key: key in (form.accessibility.data or []) for key in services.ACCESSIBILITY_FACTS}
+    if (form.accessibility_notes.data or "").strip():
+        accessibility["notes"] = form.accessibility_notes.data.strip()
+    raw["accessibility"] = accessibility
+    raw["equipment"] = list(form.equipment.data or [])
+    if form.always_open.data:
+        raw["opening_hours"] = None
+    else:
+        hours: dict[str, list[list[str]]] = {}
+        errors: dict[str, list[Any]] = {}
+        for day, field in form.hour_fields():
+            try:
+                hours[day] = services.parse_hours_text(field.data)
+            except ValueError as exc:
+                errors[field.name] = [exc.args[0]]
+        if errors:
+            from app.errors import ValidationError
+
+            raise ValidationError(_("Check the opening hours."), fields=errors)
+        raw["opening_hours"] = hours
+    return raw
+
+
+def _fill_space_form(form: SpaceForm, space: Space) -> None:
+    form.accessibility.data = [k for k, v in (space.accessibility or {}).items() if v is True]
+    form.accessibility_notes.data = (space.accessibility or {}).get("notes") or ""
+    form.equipment.data = list(space.equipment or [])
+    form.always_open.data = space.opening_hours is None
+    for day, field in form.hour_fields():
+        field.data = services.format_hours((space.opening_hours or {}).get(day, []))
+    form.manager_id.data = space.manager_id
+    form.latitude.data = "" if space.latitude is None else str(space.latitude)
+    form.longitude.data = "" if space.longitude is None else str(space.longitude)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("staff")
+def create():
+    form = SpaceForm()
+    if request.method == "GET":
+        for day, field in form.hour_fields():
+            field.data = "" if day in ("sat", "sun") else "08:00–20:00"
+    if form.validate_on_submit():
+        try:
+            space = services.create_space(services.clean_space_data(_space_raw(form)), actor=current_user)
+        except DomainError as exc:
+            populate_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The space %(name)s was added.", name=space.name), "success")
+            return redirect(url_for("spaces.detail", space_id=space.id))
+    return render_template("spaces/form.html", form=form, space=None), 400 if form.is_submitted() else 200
+
+
+@bp.route("/<int:space_id>/edit", methods=["GET", "POST"])
+@role_required("staff")
+def edit(space_id: int):
+    space = _space_or_404(space_id)
+    form = SpaceForm(obj=space)
+    if request.method == "GET":
+        _fill_space_form(form, space)
+    if form.validate_on_submit():
+        try:
+            services.update_space(space, services.clean_space_data(_space_raw(form)), actor=current_user)
+        except DomainError as exc:
+            populate_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The changes were saved."), "success")
+            return redirect(url_for("spaces.detail", space_id=space.id))
+    exceptions = db.session.scalars(select(SpaceException).where(SpaceException.space_id == space.id)
+                                    .order_by(SpaceException.day.desc()).limit(50)).all()
+    return render_template("spaces/form.html", form=form, space=space, exception_form=ExceptionForm(),
+                           exceptions=exceptions), 400 if form.is_submitted() else 200
+
+
+@bp.route("/<int:space_id>/exceptions", methods=["GET", "POST"])
+@role_required("staff")
+def exceptions(space_id: int):
+    space = _space_or_404(space_id)
+    form = ExceptionForm()
+    if form.validate_on_submit():
+        try:
+            hours = services.parse_hours_text(form.hours.data) if form.kind.data == "hours" else []
+            if form.kind.data == "hours" and not hours:
+                raise ValueError(_("Give the hours for that day, or choose closed."))
+        except ValueError as exc:
+            form.hours.errors = list(form.hours.errors) + [exc.args[0]]
+        else:
+            try:
+                services.set_space_exception(space, form.day.data, hours, actor=current_user, note=form.note.data)
+            except DomainError as exc:
+                populate_errors(form, exc)
+            else:
+                db.session.commit()
+                flash(_("The exception day %(day)s was saved.", day=format_date(form.day.data)), "success")
+                return redirect(url_for("spaces.exceptions", space_id=space.id))
+    rows = db.session.scalars(select(SpaceException).where(SpaceException.space_id == space.id)
+                              .order_by(SpaceException.day.desc()).limit(100)).all()
+    status = 400 if form.is_submitted() else 200
+    return render_template("spaces/exceptions.html", space=space, form=form, exceptions=rows), status
+
+
+@bp.post("/<int:space_id>/exceptions/<int:exception_id>/delete")
+@role_required("staff")
+def delete_exception(space_id: int, exception_id: int):
+    row = db.get_or_404(SpaceException, exception_id)
+    if row.space_id != space_id:
+        abort(404)
+    services.delete_space_exception(row, actor=current_user)
+    db.session.commit()
+    flash(_("The exception day was removed."), "success")
+    return redirect(url_for("spaces.exceptions", space_id=space_id))
+
+
+# --- staff: bookings --------------------------------------------------------------------------
+
+@bp.get("/<int:space_id>/bookings")
+@role_required("staff")
+def bookings(space_id: int):
+    space = _space_or_404(space_id)
+    show = request.args.get("show", "upcoming")
+    now = utcnow()
+    query = select(Booking).where(Booking.space_id == space.id).options(selectinload(Booking.created_by),
+                                                                        selectinload(Booking.organization))
+    if show == "past":
+        query = query.where(Booking.ends_at <= now).order_by(Booking.block_starts_at.desc(), Booking.id.desc())
+    elif show == "cancelled":
+        query = query.where(Booking.status == "cancelled").order_by(Booking.block_starts_at.desc(), Booking.id)
+    else:
+        show = "upcoming"
+        query = query.where(Booking.ends_at > now, Booking.status != "cancelled").order_by(
+            Booking.block_starts_at, Booking.id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = db.paginate(query, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("spaces/bookings.html", space=space, pagination=pagination, show=show,
+                           cancel_form=CancelForm())
+
+
+def _recurrence_fields(form: BookingForm) -> str | None:
+    """The RRULE from the repeat fields (or None)."""
+    try:
+        return recurrence.build_rrule(form.repeat.data or None, interval=form.interval.data or 1,
+                                      count=form.count.data, until=form.until.data,
+                                      max_count=current_app.config["RECURRENCE_MAX_OCCURRENCES"])
+    except recurrence.RecurrenceError as exc:
+        from app.errors import ValidationError
+
+        field = {"freq": "repeat", "byday": "repeat", "monthly_mode": "repeat", "nth": "repeat"}.get(exc.field,
+                                                                                                   exc.field)
+        message = _(exc.message, **exc.params) if exc.params else _(exc.message)
+        raise ValidationError(message, field=field) from None
+
+
+@bp.route("/<int:space_id>/bookings/new", methods=["GET", "POST"])
+@role_required("staff")
+def new_booking(space_id: int):
+    space = _space_or_404(space_id)
+    form = BookingForm()
+    if request.method == "GET":
+        try:
+            form.date.data = date.fromisoformat(request.args.get("date", ""))
+        except ValueError:
+            pass
+        for name in ("start", "end"):
+            try:
+                getattr(form, f"{name}_time").data = time.fromisoformat(request.args.get(name, ""))
+            except ValueError:
+                pass
+    conflicts: list[services.ConflictItem] = []
+    preview = None
+    status = 200
+    if form.validate_on_submit():
+        checking = request.form.get("action") == "check"
+        try:
+            start, end = _interval_from_form(form, space.timezone)
+            rrule = _recurrence_fields(form)
+            result = services.create_recurring_booking(
+                space, start, end, form.title.data, current_user, utcnow(), rrule=rrule,
+                skip_conflicts=form.skip_conflicts.data, override_reason=form.override_reason.data,
+                headcount=form.headcount.data, purpose=form.purpose.data)
+        except services.BookingConflict as exc:
+            db.session.rollback()
+            conflicts = exc.conflicts
+            form.form_errors.append(str(exc.message))
+            status = 409
+        except DomainError as exc:
+            db.session.rollback()
+            populate_errors(form, exc)
+            status = 400
+        else:
+            if checking:
+                # Nothing is saved on a check: the same rules ran, now undo.
+                preview = {"bookings": [(b.starts_at, b.ends_at) for b in result.bookings],
+                           "skipped": [(s.start, s.end, s.reason) for s in result.skipped]}
+                db.session.rollback()
+            else:
+                db.session.commit()
+                if result.skipped:
+                    flash(_("%(n)d bookings were made; %(m)d dates were skipped: %(dates)s.", n=len(result.bookings),
+                            m=len(result.skipped), dates=", ".join(timespan(s.start, s.end) for s in result.skipped)),
+                          "warning")
+                else:
+                    flash(_("%(n)d bookings were made.", n=len(result.bookings)) if len(result.bookings) > 1
+                          else _("The booking was made."), "success")
+                return redirect(url_for("spaces.bookings", space_id=space.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("spaces/booking_form.html", space=space, form=form, conflicts=conflicts,
+                           preview=preview), status
+
+
+def _booking_of(space_id: int, booking_id: int) -> Booking:
+    booking = db.get_or_404(Booking, booking_id)
+    if booking.space_id != space_id:
+        abort(404)
+    return booking
+
+
+@bp.route("/<int:space_id>/bookings/<int:booking_id>/move", methods=["GET", "POST"])
+@role_required("staff")
+def move_booking(space_id: int, booking_id: int):
+    booking = _booking_of(space_id, booking_id)
+    space = booking.space
+    form = MoveForm()
+    zone = ZoneInfo(space.timezone)
+    if request.method == "GET":
+        form.date.data = booking.starts_at.astimezone(zone).date()
+        form.start_time.data = booking.starts_at.astimezone(zone).time()
+        form.end_time.data = booking.ends_at.astimezone(zone).time()
+    conflicts: list[services.ConflictItem] = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            start, end = _interval_from_form(form, space.timezone)
+            services.move_booking(booking, start, end, current_user, utcnow(),
+                                  override_reason=form.override_reason.data)
+        except services.BookingConflict as exc:
+            db.session.rollback()
+            conflicts = exc.conflicts
+            form.form_errors.append(str(exc.message))
+            status = 409
+        except DomainError as exc:
+            db.session.rollback()
+            populate_errors(form, exc)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The booking was moved."), "success")
+            return redirect(url_for("spaces.bookings", space_id=space.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("spaces/move.html", space=space, booking=db.session.get(Booking, booking_id), form=form,
+                           conflicts=conflicts), status
+
+
+@bp.post("/<int:space_id>/bookings/<int:booking_id>/cancel")
+@role_required("staff")
+def cancel_booking(space_id: int, booking_id: int):
+    booking = _booking_of(space_id, booking_id)
+    form = CancelForm()
+    if not form.validate():
+        flash(_("The booking could not be cancelled. Check the reason."), "error")
+        return redirect(url_for("spaces.bookings", space_id=space_id))
+    now = utcnow()
+    services.cancel_booking(booking, current_user, now, reason=form.reason.data)
+    count = 1
+    if form.scope.data == "series" and booking.group_id:
+        count += len(services.cancel_booking_group(booking.group_id, current_user, now, reason=form.reason.data))
+    db.session.commit()
+    flash(_("%(n)d bookings were cancelled.", n=count) if count > 1 else _("The booking was cancelled."), "success")
+    return redirect(url_for("spaces.bookings", space_id=space_id))
+
+
+# --- NGO: booking requests --------------------------------------------------------------------
+
+@bp.route("/<int:space_id>/request", methods=["GET", "POST"])
+@login_required
+def request_booking(space_id: int):
+    space = _space_or_404(space_id)
+    form = RequestForm()
+    conflicts: list[services.ConflictItem] = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            start, end = _interval_from_form(form, space.timezone)
+            services.create_booking_request(space, start, end, title=form.title.data, purpose=form.purpose.data,
+                                            headcount=form.headcount.data, actor=current_user, now=utcnow())
+        except services.BookingConflict as exc:
+            db.session.rollback()
+            conflicts = exc.conflicts
+            form.form_errors.append(str(exc.message))
+            status = 409
+        except DomainError as exc:
+            db.session.rollback()
+            populate_errors(form, exc)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Your request was sent. You will get an email when it has been handled."), "success")
+            return redirect(url_for("booking_requests.mine"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("spaces/request_form.html", space=space, form=form, conflicts=conflicts), status
+
+
+@requests_bp.get("/mine")
+@login_required
+def mine():
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = db.paginate(services.requests_query(requester_id=current_user.id), page=page,
+                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("booking_requests/mine.html", pagination=pagination)
+
+
+@requests_bp.post("/<int:request_id>/withdraw")
+@login_required
+def withdraw(request_id: int):
+    req = db.get_or_404(BookingRequest, request_id)
+    if req.requester_id != current_user.id:
+        abort(403)
+    try:
+        services.withdraw_booking_request(req, current_user, utcnow())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The request was withdrawn."), "success")
+    return redirect(url_for("booking_requests.mine"))
+
+
+@requests_bp.get("/")
+@role_required("staff")
+def queue():
+    status = request.args.get("status", "pending")
+    if status not in ("pending", "approved", "declined", "withdrawn", "all"):
+        status = "pending"
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = db.paginate(services.requests_query(status=None if status == "all" else status), page=page,
+                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    pending = db.session.scalar(select(func.count(BookingRequest.id)).where(BookingRequest.status == "pending"))
+    return render_template("booking_requests/queue.html", pagination=pagination, status=status, pending=pending,
+                           approve_form=ApproveForm())
+
+
+@requests_bp.post("/<int:request_id>/approve")
+@role_required("staff")
+def approve(request_id: int):
+    req = db.get_or_404(BookingRequest, request_id)
+    form = ApproveForm()
+    form.validate()
+    try:
+        services.approve_booking_request(req, current_user, utcnow(), override_reason=form.override_reason.data)
+    except services.BookingConflict as exc:
+        db.session.rollback()
+        times = ", ".join(timespan(c.start, c.end) for c in exc.conflicts)
+        flash(_("Not approved: %(message)s Already booked: %(times)s.", message=str(exc.message), times=times),
+              "error")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(_("Not approved: %(message)s", message=str(exc.message)), "error")
+    else:
+        db.session.commit()
+        flash(_("The request was approved and the space booked."), "success")
+    return redirect(url_for("booking_requests.queue"))
+
+
+@requests_bp.route("/<int:request_id>/decline", methods=["GET", "POST"])
+@role_required("staff")
+def decline(request_id: int):
+    req = db.get_or_404(BookingRequest, request_id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            services.decline_booking_request(req, current_user, utcnow(), reason=form.reason.data)
+        except DomainError as exc:
+            db.session.rollback()
+            populate_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The request was declined and the requester informed."), "success")
+            return redirect(url_for("booking_requests.queue"))
+    return render_template("booking_requests/decline.html", req=req, form=form), 400 if form.is_submitted() else 200

@@ -34,7 +34,7 @@ compile-translations: $(VENV)/.runtime
 extract-translations: $(VENV)/.runtime
 	@# --ignore-dirs: Babel skips folders starting with "_" by default, which hid templates/_macros/.
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ --ignore-dirs ".*" --no-location --omit-header -o translations/messages.pot .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-location --omit-header --ignore-obsolete
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
 
 run: install
 	$(FLASK) db upgrade

@@ -95,21 +95,25 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.organizations import bp as organizations_bp
     from app.api import bp as api_bp
     from app.calendar.views import bp as calendar_bp
+    from app.feedback.topic_views import bp as topics_bp
+    from app.feedback.views import bp as feedback_bp
     from app.meetings.registration_views import bp as registrations_bp
     from app.meetings.views import bp as meetings_bp
     from app.pages import bp as pages_bp
+    from app.reports.views import bp as reports_bp
     from app.spaces.views import bp as spaces_bp, requests_bp as booking_requests_bp
 
     for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, meetings_bp, registrations_bp,
-                      spaces_bp, booking_requests_bp, calendar_bp):
+                      spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import tokens_cli, users_cli
     from app.demo import demo_cli
+    from app.feedback.cli import feedback_cli
     from app.mail.cli import mail_cli
     from app.meetings.cli import meetings_cli
 
-    for group in (users_cli, tokens_cli, mail_cli, demo_cli, meetings_cli):
+    for group in (users_cli, tokens_cli, mail_cli, demo_cli, meetings_cli, feedback_cli):
         app.cli.add_command(group)

@@ -67,6 +67,8 @@ def _nav_items() -> list[tuple[str, str, str]]:
         if current_user.is_staff:
             items.append(("meetings.manage_index", url_for("meetings.manage_index"), _("Manage meetings")))
             items.append(("organizations.index", url_for("organizations.index"), _("Organisations")))
+            items.append(("feedback.index", url_for("feedback.index"), _("Feedback")))
+            items.append(("reports.cooperation", url_for("reports.cooperation"), _("Reports")))
         elif current_user.organization_id:
             items.append(("organizations.detail",
                           url_for("organizations.detail", org_id=current_user.organization_id),
@@ -79,4 +81,5 @@ def _nav_items() -> list[tuple[str, str, str]]:
             items.append(("booking_requests.queue", url_for("booking_requests.queue"), _("Booking requests")))
         else:
             items.append(("booking_requests.mine", url_for("booking_requests.mine"), _("My booking requests")))
+        items.append(("topics.index", url_for("topics.index"), _("Topics")))
     return items

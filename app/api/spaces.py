@@ -154,5 +154,6 @@ def cancel_booking(user, booking_id: int, params: schemas.DeleteQuery):
     reason = request.args.get("reason")
     services.cancel_booking(booking, user, now, reason=reason)
     if params.scope == "series" and booking.group_id:
-        services.cancel_booking_group(booking.group_id, user, now, reason=reason)
+        services.cancel_booking_group(booking.group_id, user, now, from_start=booking.starts_at,
+                                       reason=reason)
     return None, 204

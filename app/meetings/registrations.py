@@ -27,7 +27,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -459,18 +459,6 @@ def public_participants(occurrence: MeetingOccurrence) -> list[tuple[str, str]]:
     return [(name, org or free or "") for name, free, org in rows]
 
 
-def waiting_seats(occurrence_ids: Iterable[int]) -> dict[int, int]:
-    """Seats on the waiting list per occurrence, in one query."""
-    ids = list(occurrence_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Registration.occurrence_id, func.coalesce(func.sum(Registration.seats), 0))
-        .where(Registration.occurrence_id.in_(ids), Registration.status == "waitlisted")
-        .group_by(Registration.occurrence_id)).all()
-    return {occurrence_id: int(total) for occurrence_id, total in rows}
-
-
 def waitlist_position(registration: Registration) -> int | None:
     """1-based place in the queue of a waiting registration."""
     if registration.status != "waitlisted":
@@ -564,10 +552,6 @@ def message_registrants(occurrence: MeetingOccurrence, subject: str, body: str, 
     audit(actor, "registration.message", "occurrence", occurrence.id, recipients=len(registrations),
           subject=subject)
     return len(registrations)
-
-
-EXPORT_COLUMNS = ("status", "name", "email", "organisation", "seats", "needs", "participant_list",
-                  "attendance", "registered_at")
 
 
 def _export_headers() -> list[str]:

@@ -660,6 +660,8 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
     elif series.status == "published" and "status" in changes:
         materialise_series(series, now=now)
     db.session.flush()
+    if "capacity" in changes and series.status == "published":
+        _promote_after_capacity_change(series, boundary=max(boundary, now), actor=actor, now=now)
 
     location_changed = any(getattr(series, n) != old_location[n] for n in LOCATION_FIELDS)
     _notify(_live_registrations([o.id for o in cancelled]), "occurrence_cancelled", "CANCEL", reason=None)
@@ -671,6 +673,20 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
           changes={k: [_audit_value(a) for a in v] for k, v in changes.items()},
           retimed=len(retimed), cancelled=len(cancelled))
     return changes
+
+
+def _promote_after_capacity_change(series: MeetingSeries, *, boundary: datetime, actor: Any,
+                                   now: datetime) -> None:
+    """More seats: waiting lists of the coming occurrences move up now, in FIFO order, with mail."""
+    from app.meetings.registrations import promote_waitlist
+
+    waiting = db.session.scalars(select(MeetingOccurrence).where(
+        MeetingOccurrence.series_id == series.id, MeetingOccurrence.starts_at >= boundary,
+        MeetingOccurrence.status == "scheduled", MeetingOccurrence.seats_taken < MeetingOccurrence.capacity,
+        MeetingOccurrence.id.in_(select(Registration.occurrence_id).where(Registration.status == "waitlisted")))
+        .order_by(MeetingOccurrence.starts_at)).all()
+    for occurrence in waiting:
+        promote_waitlist(occurrence, actor=actor, now=now)
 
 
 def set_series_status(series: MeetingSeries, status: str, *, actor: Any, now: datetime) -> None:

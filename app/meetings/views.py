@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -165,6 +165,35 @@ def _preview(form: SeriesForm, rule: str | None) -> dict[str, Any] | None:
         _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
         return None
     return {"description": text, "dates": dates, "rrule": normalized}
+
+
+_PREVIEW_FIELDS = ("start_date", "start_time", "timezone", "freq", "interval", "byday", "monthly_mode", "nth",
+                   "ends", "count", "until", "advanced_rrule")
+
+
+@bp.post("/manage/preview")
+@role_required("staff")
+def preview():
+    """JSON for the form's live preview (static/js/rrule-preview.js); the button works without it."""
+    form = SeriesForm(**_form_choices())
+    result: dict[str, Any] = {"description": None, "dates": [], "errors": {}}
+    form.validate()
+    result["errors"] = {name: [str(e) for e in getattr(form, name).errors] for name in _PREVIEW_FIELDS
+                        if getattr(form, name).errors}
+    if result["errors"]:
+        return jsonify(result)
+    try:
+        rule = form.build_rule(current_app.config["RECURRENCE_MAX_OCCURRENCES"])
+    except recurrence.RecurrenceError as exc:
+        result["errors"][exc.field] = [services.recurrence_message(exc)]
+        return jsonify(result)
+    shown = _preview(form, rule)
+    if shown is None:
+        result["errors"] = {f.name: [str(e) for e in f.errors] for f in form if f.errors}
+        return jsonify(result)
+    result["description"] = shown["description"]
+    result["dates"] = [format_datetime(d, "EEEE d.M.yyyy H.mm") for d in shown["dates"]]
+    return jsonify(result)
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])

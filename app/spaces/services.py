@@ -832,10 +832,11 @@ def create_recurring_booking(space: Space, start: datetime, end: datetime, title
 
 
 def move_booking(booking: Booking, start: datetime, end: datetime, actor: Any, now: datetime, *,
-                 override_reason: str | None = None, strict: bool = True) -> Booking:
+                 override_reason: str | None = None, strict: bool = True, notify: bool = True) -> Booking:
     """Move a live booking to ``[start, end)`` with the same rules and guarantee as :func:`create_booking`.
 
-    Its own old interval does not count as a conflict. ``sequence`` goes up by one.
+    Its own old interval does not count as a conflict. ``sequence`` goes up by one. A booking that
+    came from an NGO request tells the requester by mail (unless ``notify`` is false).
     """
     _require_staff(actor)
     if booking.status == "cancelled":
@@ -863,7 +864,17 @@ def move_booking(booking: Booking, start: datetime, end: datetime, actor: Any, n
     _guarded(space, [(start, end)], write, exclude_id=booking.id)
     audit(actor, "booking.move", "booking", booking.id, old_start=old[0].isoformat(), start=start.isoformat(),
           end=end.isoformat())
+    requester = _requester_of(booking) if notify else None
+    if requester is not None:
+        enqueue(requester.email, "booking_moved", locale=requester.locale, booking=booking, space=space,
+                user=requester, old_start=old[0], old_end=old[1])
     return booking
+
+
+def _requester_of(booking: Booking) -> User | None:
+    """The NGO user whose approved request became ``booking``, if any (they hear about changes)."""
+    request_row = db.session.scalar(select(BookingRequest).where(BookingRequest.booking_id == booking.id))
+    return request_row.requester if request_row is not None else None
 
 
 def cancel_booking(booking: Booking, actor: Any, now: datetime, *, reason: str | None = None,
@@ -878,20 +889,21 @@ def cancel_booking(booking: Booking, actor: Any, now: datetime, *, reason: str |
     booking.sequence = (booking.sequence or 0) + 1
     db.session.flush()
     audit(actor, "booking.cancel", "booking", booking.id, reason=booking.cancel_reason)
-    if notify:
-        request_row = db.session.scalar(select(BookingRequest).where(BookingRequest.booking_id == booking.id))
-        if request_row is not None and request_row.requester is not None:
-            requester = request_row.requester
-            enqueue(requester.email, "booking_cancelled", locale=requester.locale, booking=booking,
-                    space=booking.space, user=requester, reason=booking.cancel_reason)
+    requester = _requester_of(booking) if notify else None
+    if requester is not None:
+        enqueue(requester.email, "booking_cancelled", locale=requester.locale, booking=booking,
+                space=booking.space, user=requester, reason=booking.cancel_reason)
     return booking
 
 
-def cancel_booking_group(group_id: str, actor: Any, now: datetime, *, reason: str | None = None) -> list[Booking]:
-    """Cancel the live, not yet started bookings of one recurring booking."""
+def cancel_booking_group(group_id: str, actor: Any, now: datetime, *, from_start: datetime | None = None,
+                         reason: str | None = None) -> list[Booking]:
+    """Cancel the live bookings of one recurring booking that start at ``from_start`` or later
+    (default: the ones not yet started)."""
     _require_staff(actor)
+    since = max(now, from_start) if from_start is not None else now
     rows = list(db.session.scalars(select(Booking).where(Booking.group_id == group_id, Booking.status != "cancelled",
-                                                         Booking.starts_at >= now).order_by(Booking.starts_at)))
+                                                         Booking.starts_at >= since).order_by(Booking.starts_at)))
     for row in rows:
         cancel_booking(row, actor, now, reason=reason)
     return rows
@@ -1001,8 +1013,12 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_view(space: Space, day: date) -> WeekView:
-    """The week (Monday–Sunday, local) containing ``day``: three queries whatever the data."""
+def week_view(space: Space, day: date, *, now: datetime | None = None) -> WeekView:
+    """The week (Monday–Sunday, local) containing ``day``: two queries whatever the data.
+
+    Cells: ``free``, ``booked``, ``partly`` (booked in part), ``partly_open``, ``closed``, and
+    ``past`` for unbooked hours that are over (with ``now``).
+    """
     zone = ZoneInfo(space.timezone)
     monday = monday_of(day)
     days = [monday + timedelta(days=i) for i in range(7)]
@@ -1034,6 +1050,8 @@ def week_view(space: Space, day: date) -> WeekView:
             elif booked:
                 state = "booked" if booked == [(slot_start, slot_end)] or not _subtract(open_parts, booked) \
                     else "partly"
+            elif now is not None and slot_end <= now:
+                state = "past"
             elif not open_parts:
                 state = "closed"
             elif open_parts == [(slot_start, slot_end)]:

@@ -90,16 +90,18 @@ def detail(space_id: int):
         day = date.fromisoformat(week_arg) if week_arg else today
     except ValueError:
         day = today
-    view = services.week_view(space, day)
+    view = services.week_view(space, day, now=utcnow())
     exceptions = db.session.scalars(select(SpaceException).where(
         SpaceException.space_id == space.id, SpaceException.day >= today).order_by(SpaceException.day).limit(20)).all()
-    holidays = []
+    # Upcoming days that differ from the weekly hours: exception days and (when closed) holidays.
+    special: list[tuple[date, Any, str | None]] = [(e.day, e, e.note) for e in exceptions]
     if space.closed_on_holidays:
-        holidays = [d for d in (today + timedelta(days=i) for i in range(120)) if recurrence.is_holiday(d)
-                    and d not in {e.day for e in exceptions}]
-    return render_template("spaces/detail.html", space=space, view=view, exceptions=exceptions,
-                           holidays=holidays[:6], staff=_is_staff(), today=today,
-                           holiday_name=lambda d: recurrence.holiday_name(d, str(_lang())))
+        taken = {e.day for e in exceptions}
+        special += [(d, None, recurrence.holiday_name(d, _lang())) for d in
+                    (today + timedelta(days=i) for i in range(120)) if recurrence.is_holiday(d) and d not in taken]
+    special.sort(key=lambda item: item[0])
+    return render_template("spaces/detail.html", space=space, view=view, special_days=special[:12],
+                           staff=_is_staff(), today=today)
 
 
 def _lang() -> str:
@@ -405,7 +407,8 @@ def cancel_booking(space_id: int, booking_id: int):
     services.cancel_booking(booking, current_user, now, reason=form.reason.data)
     count = 1
     if form.scope.data == "series" and booking.group_id:
-        count += len(services.cancel_booking_group(booking.group_id, current_user, now, reason=form.reason.data))
+        count += len(services.cancel_booking_group(booking.group_id, current_user, now,
+                                                   from_start=booking.starts_at, reason=form.reason.data))
     db.session.commit()
     flash(_("%(n)d bookings were cancelled.", n=count) if count > 1 else _("The booking was cancelled."), "success")
     return redirect(url_for("spaces.bookings", space_id=space_id))

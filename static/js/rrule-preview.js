@@ -1,10 +1,16 @@
-/* Progressive enhancement of the meeting series form: show only the recurrence fields that apply
-   to the chosen frequency and ending. Without JavaScript every field is shown and the server-side
-   "Preview dates" button does the rest. */
+/* Progressive enhancement of the meeting series form (no inline script: CSP).
+   1. Show only the recurrence and place fields that apply to the current choices.
+   2. Live preview: ask the server (the same rules as the "Preview dates" button) for the rule in
+      words and the next dates while the user edits. Without JavaScript the button does it all. */
 (function () {
   "use strict";
   var form = document.querySelector(".series-form");
   if (!form) { return; }
+  var output = document.getElementById("rrule-preview");
+  var previewUrl = form.getAttribute("data-preview-url");
+  var timer = null;
+  var pending = null;
+
   function box(id) {
     var el = document.getElementById(id);
     return el ? (el.closest(".field") || el) : null;
@@ -35,6 +41,53 @@
     show("location", mode === "address" || mode === "hybrid");
     show("online_url", mode === "online" || mode === "hybrid");
   }
-  form.addEventListener("change", update);
+  function render(data) {
+    if (!output) { return; }
+    output.textContent = "";
+    var messages = [];
+    Object.keys(data.errors || {}).forEach(function (key) { messages = messages.concat(data.errors[key]); });
+    if (messages.length) {
+      var error = document.createElement("p");
+      error.className = "error";
+      error.textContent = messages.join(" ");
+      output.appendChild(error);
+      return;
+    }
+    if (data.description) {
+      var text = document.createElement("p");
+      text.className = "rule-text";
+      text.textContent = data.description;
+      output.appendChild(text);
+    }
+    if (data.dates && data.dates.length) {
+      var list = document.createElement("ol");
+      list.className = "preview-dates";
+      data.dates.forEach(function (d) {
+        var item = document.createElement("li");
+        item.textContent = d;
+        list.appendChild(item);
+      });
+      output.appendChild(list);
+    }
+  }
+  function preview() {
+    if (!previewUrl || !window.fetch) { return; }
+    if (pending && pending.abort) { pending.abort(); }
+    pending = window.AbortController ? new AbortController() : null;
+    fetch(previewUrl, {method: "POST", body: new FormData(form), credentials: "same-origin",
+                       headers: {"Accept": "application/json"}, signal: pending ? pending.signal : undefined})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data) { render(data); } })
+      .catch(function () { /* keep the server-rendered preview */ });
+  }
+  function changed(event) {
+    update();
+    if (event && event.target && event.target.closest && event.target.closest("#recurrence, #start_date, #start_time, #timezone")) {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(preview, 400);
+    }
+  }
+  form.addEventListener("change", changed);
+  form.addEventListener("input", changed);
   update();
 }());

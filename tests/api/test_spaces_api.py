@@ -212,3 +212,19 @@ def test_openapi_documents_space_endpoints(client):
     assert "BookingIn" in spec["components"]["schemas"] and "ConflictError" in spec["components"]["schemas"]
     params = [p["name"] for p in spec["paths"]["/spaces/{space_id}/availability"]["get"]["parameters"]]
     assert {"from", "to"} <= set(params)
+
+
+def test_delete_series_cancels_the_later_dates(app, client, make):
+    space = make_space(app)
+    first = next_weekday(1)
+    staff = make.auth("staff")
+    until = (first + timedelta(weeks=3)).isoformat().replace("-", "")
+    created = client.post(f"/api/v1/spaces/{space.id}/bookings", headers=staff, json={
+        "title": "Sarja", "start": at(first, 9).isoformat(), "end": at(first, 10).isoformat(),
+        "rrule": f"FREQ=WEEKLY;UNTIL={until}"}).json
+    assert len(created["occurrences"]) == 4 and "UNTIL=" in created["rrule"]
+    second = created["occurrences"][1]["id"]
+    assert client.delete(f"/api/v1/bookings/{second}?scope=series", headers=staff).status_code == 204
+    with app.app_context():
+        statuses = db.session.scalars(select(Booking.status).order_by(Booking.starts_at)).all()
+    assert statuses == ["confirmed", "cancelled", "cancelled", "cancelled"]

@@ -331,3 +331,15 @@ def test_manage_detail_query_count_is_fixed(client, make, staff, count_queries):
     with count_queries() as large:
         assert client.get(f"/meetings/manage/{many.id}").status_code == 200
     assert small.count == large.count
+
+
+def test_live_preview_json(client, make, login):
+    assert client.post("/meetings/manage/preview", data=form()).status_code == 302  # staff only
+    login(make.user("staff"))
+    data = client.post("/meetings/manage/preview?lang=en", data=form()).json
+    assert data["description"] == "Monthly on the second Tuesday at 17:00" and data["errors"] == {}
+    assert data["dates"][:2] == ["Tuesday 12.1.2027 17.00", "Tuesday 9.2.2027 17.00"] and len(data["dates"]) == 5
+    bad = client.post("/meetings/manage/preview?lang=en", data=form(advanced_rrule="FREQ=HOURLY")).json
+    assert bad["errors"] == {"advanced_rrule": ["A meeting can repeat at most once a day."]}
+    assert client.post("/meetings/manage/preview", data=form(start_date="")).json["errors"]["start_date"]
+    assert client.post("/meetings/manage/preview", data=form(interval="x")).json["errors"]

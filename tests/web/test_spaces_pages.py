@@ -421,3 +421,19 @@ def test_anonymous_cannot_request(app, client):
     space = make_space(app)
     response = client.get(f"/spaces/{space.id}/request")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_cancel_this_and_later_dates_of_a_recurring_booking(app, client, make, login):
+    space = make_space(app)
+    _staff(make, login)
+    first = next_weekday(2)
+    data = _booking_form(first, repeat="WEEKLY", interval="1", count="", until=(first + timedelta(weeks=2)).isoformat())
+    assert client.post(f"/spaces/{space.id}/bookings/new", data=data).status_code == 302
+    with app.app_context():
+        ids = db.session.scalars(select(Booking.id).order_by(Booking.starts_at)).all()
+    assert len(ids) == 3
+    assert "This and the later dates" in client.get(f"/spaces/{space.id}/bookings").get_data(as_text=True)
+    client.post(f"/spaces/{space.id}/bookings/{ids[1]}/cancel", data={"scope": "series", "reason": ""})
+    with app.app_context():
+        assert db.session.scalars(select(Booking.status).order_by(Booking.starts_at)).all() == [
+            "confirmed", "cancelled", "cancelled"]

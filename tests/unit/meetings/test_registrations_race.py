@@ -186,3 +186,31 @@ def test_threads_racing_with_multi_seat_requests(app, make):
     occ, _rows = _check_invariant(app, occurrence.id)
     # Ten one-seat requests cannot all fit, so one was refused when the 7 seats were full.
     assert occ.seats_taken == 7
+
+
+def test_threads_registering_the_same_email_get_one_registration(app, make):
+    """The friendly duplicate check races; the partial unique index decides, seats are given back."""
+    occurrence = make.occurrence(capacity=20)
+    barrier = threading.Barrier(8)
+
+    def register(_n):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=60)
+                occ = services.get_occurrence(occurrence.id)
+                data = services.clean_registration_data(
+                    {"name": "Sama", "email": "same@example.org", "seats": 1, "consent": True}, series=occ.series)
+                status = services.register(occ, data).status
+                db.session.commit()
+                return status
+            except Conflict as exc:
+                db.session.rollback()
+                return exc.code
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(register, range(8)))
+    assert sorted(outcomes) == ["confirmed"] + ["duplicate"] * 7
+    occ, rows = _check_invariant(app, occurrence.id)
+    assert occ.seats_taken == 1 and len(rows) == 1

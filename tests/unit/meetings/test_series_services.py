@@ -441,3 +441,20 @@ def test_mail_contents_in_registrant_language(make, ctx, staff):
     assert token_link.startswith("http://kohtaamo.test/registrations/manage/")
     assert token_link in mail.text_body and token_link in mail.html_body
     assert "ATTENDEE" in mail.ics and "mailto:" + reg.email in mail.ics.replace("\r\n ", "")
+
+
+def test_capacity_increase_promotes_waiting_list_in_order(make, ctx, staff):
+    series = create(staff, capacity=2, max_seats_per_registration=2)
+    first = _occurrences(series.id)[0]
+    _register(first, seats=2)
+    early = _register(first, seats=1, status="waitlisted", email="early@example.org")
+    late = _register(first, seats=2, status="waitlisted", email="late@example.org")
+    data = services.clean_series_data({"capacity": 4}, now=NOW, current=series)
+    services.update_series(series, data, actor=_staff(staff), now=NOW)
+    db.session.refresh(early)
+    db.session.refresh(late)
+    # 2 new seats: the first in line (1 seat) moves up; the next needs 2 and waits (strict FIFO).
+    assert (early.status, late.status) == ("confirmed", "waitlisted")
+    assert _occurrences(series.id)[0].seats_taken == 3
+    kinds = [m.kind for m in db.session.scalars(select(OutboxMessage))]
+    assert "registration_promoted" in kinds

@@ -405,3 +405,14 @@ def test_parse_hours_text():
         services.parse_hours_text("8-12-14")
     with pytest.raises(ValueError):
         services.parse_hours_text("10-12, 11-13")
+
+
+def test_week_view_marks_past_hours_but_keeps_bookings(app):
+    space = make_space(app)
+    monday = next_weekday(0)
+    make_booking(app, space, at(monday, 9), at(monday, 10))
+    with app.app_context():
+        view = services.week_view(db.session.get(Space, space.id), monday, now=at(monday, 12))
+        by_hour = {hour: row for hour, row in zip(view.hours, view.rows)}
+        assert by_hour[9][0].state == "booked" and by_hour[10][0].state == "past"
+        assert by_hour[12][0].state == "free" and by_hour[10][1].state == "free"

@@ -1,0 +1,1 @@
+"""Follow-up feedback forms, invitations, responses and topic proposals."""

@@ -1,0 +1,149 @@
+"""Topic proposal pages: propose and support before a meeting, staff decide, everyone sees the status."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.core.auth import role_required
+from app.core.forms import populate_errors
+from app.core.types import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.feedback import topics
+from app.feedback.forms import DecideTopicForm, TopicForm, topic_status_choices
+from app.feedback.models import TOPIC_STATUSES, TopicProposal
+from app.meetings.models import MeetingOccurrence
+
+bp = Blueprint("topics", __name__, url_prefix="/topics")
+
+
+def _back(proposal: TopicProposal):
+    target = proposal.occurrence_id
+    if target is None:
+        return redirect(url_for("topics.index"))
+    return redirect(url_for("topics.occurrence", occurrence_id=target) + f"#topic-{proposal.id}")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Every proposal with its status (filterable, paginated)."""
+    status = request.args.get("status")
+    status = status if status in TOPIC_STATUSES else None
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = topics.topics_page(page=page, per_page=current_app.config["PAGE_SIZE"], status=status)
+    return render_template("topics/index.html", pagination=pagination, status=status, statuses=TOPIC_STATUSES)
+
+
+@bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
+@login_required
+def occurrence(occurrence_id: int):
+    """The occurrence's proposals, most supported first, and the form to propose one."""
+    occ = db.get_or_404(MeetingOccurrence, occurrence_id)
+    form = TopicForm()
+    is_open = topics.proposals_open(occ, utcnow())
+    if form.validate_on_submit():
+        try:
+            proposal = topics.propose_topic(occ, topics.TopicData(form.title.data, form.description.data),
+                                            actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            populate_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Your topic was proposed. Others can now support it."), "success")
+            return redirect(url_for("topics.occurrence", occurrence_id=occ.id) + f"#topic-{proposal.id}")
+    proposals, voted = topics.topics_for_occurrence(occ.id, current_user)
+    status = 400 if form.is_submitted() else 200
+    return render_template("topics/occurrence.html", occurrence=occ, series=occ.series, form=form,
+                           proposals=proposals, voted=voted, is_open=is_open), status
+
+
+def _proposal_or_404(proposal_id: int) -> TopicProposal:
+    return db.get_or_404(TopicProposal, proposal_id)
+
+
+@bp.post("/<int:proposal_id>/vote")
+@login_required
+def vote(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    try:
+        added = topics.vote(proposal, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        db.session.commit()
+        flash(_("You support the topic “%(title)s”.", title=proposal.title) if added
+              else _("You already support this topic."), "success")
+    return _back(proposal)
+
+
+@bp.post("/<int:proposal_id>/unvote")
+@login_required
+def unvote(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    try:
+        topics.unvote(proposal, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Your support was withdrawn."), "success")
+    return _back(proposal)
+
+
+@bp.post("/<int:proposal_id>/withdraw")
+@login_required
+def withdraw(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    occurrence_id = proposal.occurrence_id
+    try:
+        topics.withdraw_topic(proposal, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return _back(proposal)
+    db.session.commit()
+    flash(_("Your proposal was withdrawn."), "success")
+    if occurrence_id is None:
+        return redirect(url_for("topics.index"))
+    return redirect(url_for("topics.occurrence", occurrence_id=occurrence_id))
+
+
+@bp.route("/<int:proposal_id>/decide", methods=["GET", "POST"])
+@role_required("staff")
+def decide(proposal_id: int):
+    """Staff take a topic up on a meeting's agenda or decline it."""
+    proposal = _proposal_or_404(proposal_id)
+    occurrences = list(db.session.scalars(select(MeetingOccurrence)
+                                          .where(MeetingOccurrence.series_id == proposal.series_id,
+                                                 MeetingOccurrence.status == "scheduled")
+                                          .order_by(MeetingOccurrence.starts_at)))
+    form = DecideTopicForm(obj=proposal)
+    form.status.choices = topic_status_choices()
+    from flask_babel import format_datetime
+
+    form.linked_occurrence_id.choices = [(0, _("The meeting it was proposed for"))] + [
+        (o.id, format_datetime(o.starts_at, "short")) for o in occurrences]
+    if not form.is_submitted():
+        form.linked_occurrence_id.data = proposal.linked_occurrence_id or 0
+        if proposal.status == "proposed":
+            form.status.data = "taken_up"
+    if form.validate_on_submit():
+        try:
+            topics.decide_topic(proposal, status=form.status.data, actor=current_user,
+                                linked_occurrence_id=form.linked_occurrence_id.data or None,
+                                note=form.staff_note.data)
+        except DomainError as exc:
+            db.session.rollback()
+            populate_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The decision was saved."), "success")
+            return _back(proposal)
+    status = 400 if form.is_submitted() else 200
+    return render_template("topics/decide.html", proposal=proposal, form=form), status

@@ -1,0 +1,200 @@
+"""Topic proposals for a meeting's agenda, support votes and staff decisions.
+
+``votes_count`` is kept next to the vote rows: the unique (proposal, user) pair lets a vote be
+inserted once, and only the caller whose insert went through adds one with an atomic
+``UPDATE ... SET votes_count = votes_count + 1`` — correct under concurrency on both databases.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
+
+from app.core.audit import audit
+from app.core.types import utcnow
+from app.errors import Conflict, Forbidden, ValidationError
+from app.extensions import db
+from app.feedback.models import TOPIC_STATUSES, TopicProposal, TopicVote
+from app.feedback.services import _insert
+from app.meetings.models import MeetingOccurrence
+
+
+@dataclass
+class TopicData:
+    """A proposal as its author writes it."""
+
+    title: str
+    description: str | None = None
+
+
+def clean_topic(data: TopicData) -> TopicData:
+    """Title 3–200 characters, description at most 2000."""
+    title = " ".join((data.title or "").split())
+    description = (data.description or "").strip() or None
+    errors: dict[str, list[Any]] = {}
+    if len(title) < 3:
+        errors.setdefault("title", []).append(_l("Give the topic a title of at least 3 characters."))
+    elif len(title) > 200:
+        errors.setdefault("title", []).append(_l("At most 200 characters."))
+    if description and len(description) > 2000:
+        errors.setdefault("description", []).append(_l("At most 2000 characters."))
+    if errors:
+        raise ValidationError(_l("Check the topic."), fields=errors)
+    return TopicData(title=title, description=description)
+
+
+def proposals_open(occurrence: MeetingOccurrence, now: datetime) -> bool:
+    """Topics can be proposed and supported until the meeting starts (not for cancelled ones)."""
+    return occurrence.status == "scheduled" and now < occurrence.starts_at
+
+
+def propose_topic(occurrence: MeetingOccurrence, data: TopicData, *, actor: Any,
+                  now: datetime | None = None) -> TopicProposal:
+    """A logged-in person proposes an agenda topic for an upcoming occurrence."""
+    now = now or utcnow()
+    if actor is None:
+        raise Forbidden(_l("Log in to propose topics."))
+    if not proposals_open(occurrence, now):
+        raise Conflict(_l("Topics can no longer be proposed for this meeting."), code="closed")
+    data = clean_topic(data)
+    proposal = TopicProposal(occurrence_id=occurrence.id, series_id=occurrence.series_id, title=data.title,
+                             description=data.description, proposer_id=actor.id,
+                             organization_id=getattr(actor, "organization_id", None), status="proposed",
+                             votes_count=0, created_at=now, updated_at=now)
+    db.session.add(proposal)
+    db.session.flush()
+    audit(actor, "topic.propose", "topic_proposal", proposal.id, occurrence_id=occurrence.id)
+    return proposal
+
+
+def _check_votable(proposal: TopicProposal, actor: Any, now: datetime) -> None:
+    if actor is None:
+        raise Forbidden(_l("Log in to support topics."))
+    if proposal.status != "proposed":
+        raise Conflict(_l("This topic has already been decided on."), code="decided")
+    occurrence = proposal.occurrence
+    if occurrence is not None and not proposals_open(occurrence, now):
+        raise Conflict(_l("Support can no longer be given: the meeting has started."), code="closed")
+
+
+def vote(proposal: TopicProposal, *, actor: Any, now: datetime | None = None) -> bool:
+    """Support a proposal; True when this call added the vote, False when it already existed."""
+    now = now or utcnow()
+    _check_votable(proposal, actor, now)
+    inserted = db.session.execute(
+        _insert(TopicVote).values(proposal_id=proposal.id, user_id=actor.id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["proposal_id", "user_id"])
+        .returning(TopicVote.id)).scalar()
+    if inserted is None:
+        return False
+    db.session.execute(update(TopicProposal).where(TopicProposal.id == proposal.id)
+                       .values(votes_count=TopicProposal.votes_count + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(proposal, ["votes_count"])
+    return True
+
+
+def unvote(proposal: TopicProposal, *, actor: Any, now: datetime | None = None) -> bool:
+    """Withdraw one's support; True when a vote was removed."""
+    now = now or utcnow()
+    _check_votable(proposal, actor, now)
+    removed = db.session.execute(
+        delete(TopicVote).where(TopicVote.proposal_id == proposal.id, TopicVote.user_id == actor.id)
+        .returning(TopicVote.id)).scalar()
+    if removed is None:
+        return False
+    db.session.execute(update(TopicProposal).where(TopicProposal.id == proposal.id)
+                       .values(votes_count=TopicProposal.votes_count - 1)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(proposal, ["votes_count"])
+    return True
+
+
+def withdraw_topic(proposal: TopicProposal, *, actor: Any) -> None:
+    """The proposer removes a proposal that has not been decided on."""
+    if actor is None or proposal.proposer_id != actor.id:
+        raise Forbidden(_l("Only the proposer can withdraw a topic."))
+    if proposal.status != "proposed":
+        raise Conflict(_l("This topic has already been decided on."), code="decided")
+    audit(actor, "topic.withdraw", "topic_proposal", proposal.id, title=proposal.title)
+    db.session.delete(proposal)
+    db.session.flush()
+
+
+def decide_topic(proposal: TopicProposal, *, status: str, actor: Any, linked_occurrence_id: int | None = None,
+                 note: str | None = None, now: datetime | None = None) -> TopicProposal:
+    """Staff take a topic up (on an occurrence of the same series), decline it, or reopen it."""
+    now = now or utcnow()
+    if actor is None or not actor.is_staff:
+        raise Forbidden(_l("Only staff can decide on topics."))
+    if status not in TOPIC_STATUSES:
+        raise ValidationError(_l("Choose a status."), field="status")
+    linked = None
+    if status == "taken_up":
+        linked_occurrence_id = linked_occurrence_id or proposal.occurrence_id
+        linked = db.session.get(MeetingOccurrence, linked_occurrence_id) if linked_occurrence_id else None
+        if linked is None or linked.series_id != proposal.series_id:
+            raise ValidationError(_l("Choose a meeting of the same series."), field="linked_occurrence_id")
+    note = (note or "").strip() or None
+    if note and len(note) > 2000:
+        raise ValidationError(_l("At most 2000 characters."), field="staff_note")
+    proposal.status = status
+    proposal.linked_occurrence_id = linked.id if linked else None
+    proposal.staff_note = note
+    proposal.decided_by_id = actor.id if status != "proposed" else None
+    proposal.decided_at = now if status != "proposed" else None
+    proposal.updated_at = now
+    db.session.flush()
+    audit(actor, "topic.decide", "topic_proposal", proposal.id, status=status,
+          linked_occurrence_id=proposal.linked_occurrence_id)
+    return proposal
+
+
+def topics_for_occurrence(occurrence_id: int, user: Any = None) -> tuple[list[TopicProposal], set[int]]:
+    """The occurrence's proposals, most supported first, and the ids the user supports. Two queries."""
+    proposals = list(db.session.scalars(
+        select(TopicProposal)
+        .options(joinedload(TopicProposal.organization), joinedload(TopicProposal.proposer),
+                 joinedload(TopicProposal.linked_occurrence))
+        .where(TopicProposal.occurrence_id == occurrence_id)
+        .order_by(TopicProposal.votes_count.desc(), TopicProposal.created_at, TopicProposal.id)))
+    voted: set[int] = set()
+    if user is not None and getattr(user, "is_authenticated", True) and proposals:
+        voted = set(db.session.scalars(
+            select(TopicVote.proposal_id).where(TopicVote.user_id == user.id,
+                                                TopicVote.proposal_id.in_([p.id for p in proposals]))))
+    return proposals, voted
+
+
+def topics_page(*, page: int, per_page: int, status: str | None = None, series_id: int | None = None):
+    """All proposals with their status, newest first (paginated, related rows eager-loaded)."""
+    query = (select(TopicProposal)
+             .options(joinedload(TopicProposal.organization), joinedload(TopicProposal.series),
+                      joinedload(TopicProposal.occurrence), joinedload(TopicProposal.linked_occurrence))
+             .order_by(TopicProposal.created_at.desc(), TopicProposal.id.desc()))
+    if status in TOPIC_STATUSES:
+        query = query.where(TopicProposal.status == status)
+    if series_id is not None:
+        query = query.where(TopicProposal.series_id == series_id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def topic_counts(*, start: datetime | None = None, end: datetime | None = None) -> dict[str, int]:
+    """Proposals per status (and votes) for occurrences starting in [start, end); for the report."""
+    query = (select(TopicProposal.status, func.count(TopicProposal.id), func.coalesce(func.sum(TopicProposal.votes_count), 0))
+             .join(MeetingOccurrence, MeetingOccurrence.id == TopicProposal.occurrence_id)
+             .group_by(TopicProposal.status))
+    if start is not None:
+        query = query.where(MeetingOccurrence.starts_at >= start)
+    if end is not None:
+        query = query.where(MeetingOccurrence.starts_at < end)
+    counts = {status: 0 for status in TOPIC_STATUSES}
+    votes = 0
+    for status, count, vote_sum in db.session.execute(query):
+        counts[status] = count
+        votes += int(vote_sum)
+    return {**counts, "total": sum(counts.values()), "votes": votes}

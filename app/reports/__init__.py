@@ -1,0 +1,1 @@
+"""The cooperation report: figures, charts, exports (page and API)."""

@@ -39,6 +39,9 @@ def create_app(config_class: type = Config, overrides: dict[str, Any] | None = N
     """Build the app: config, extensions, blueprints, error handlers, CLI."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_path=str(INSTANCE_DIR))
+    from app.web import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)
@@ -100,11 +103,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.meetings.registration_views import bp as registrations_bp
     from app.meetings.views import bp as meetings_bp
     from app.pages import bp as pages_bp
+    from app.privacy.views import bp as privacy_bp
     from app.reports.views import bp as reports_bp
     from app.spaces.views import bp as spaces_bp, requests_bp as booking_requests_bp
 
     for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, meetings_bp, registrations_bp,
-                      spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp, reports_bp):
+                      spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp, reports_bp,
+                      privacy_bp):
         app.register_blueprint(blueprint)
 
 
@@ -114,6 +119,7 @@ def _register_cli(app: Flask) -> None:
     from app.feedback.cli import feedback_cli
     from app.mail.cli import mail_cli
     from app.meetings.cli import meetings_cli
+    from app.privacy.cli import privacy_cli
 
-    for group in (users_cli, tokens_cli, mail_cli, demo_cli, meetings_cli, feedback_cli):
+    for group in (users_cli, tokens_cli, mail_cli, demo_cli, meetings_cli, feedback_cli, privacy_cli):
         app.cli.add_command(group)

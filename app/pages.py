@@ -13,7 +13,12 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("pages/index.html")
+    """The front page: what the service is, the next meetings, where to go next."""
+    from app.core.types import utcnow
+    from app.meetings.services import MeetingFilters, upcoming_page
+
+    upcoming = upcoming_page(MeetingFilters(), now=utcnow(), page=1, per_page=3)
+    return render_template("pages/index.html", upcoming=upcoming)
 
 
 @bp.get("/lang/<code>")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, url_for
+from flask import Flask, abort, request, url_for
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from app.core.districts import district_name
 from app.core.i18n import LANGUAGES, current_language, localized, to_local
@@ -14,6 +15,22 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'self'; object-src 'none'")
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+# Database integer columns are 32-bit on PostgreSQL: a larger id in a URL is simply not found.
+MAX_DB_INT = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` that only matches ids the database can hold (no "integer out of range" 500)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", MAX_DB_INT)
+        super().__init__(map, *args, **kwargs)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values.lists())
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -42,6 +59,14 @@ def register_web_hooks(app: Flask) -> None:
 
     app.jinja_env.filters["local"] = to_local
 
+    @app.before_request
+    def reject_nul_characters():
+        """NUL cannot be stored in PostgreSQL text (it would be a 500): refuse it up front as malformed."""
+        if "\x00" in request.path or _has_nul(request.args) or (
+                request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+                and _has_nul(request.form)):
+            abort(400)
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
@@ -53,7 +78,10 @@ def register_web_hooks(app: Flask) -> None:
         if app.config["BASE_URL"].startswith("https://"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if response.mimetype == "text/html":
-            headers.setdefault("Cache-Control", "no-store" if current_user.is_authenticated else "no-cache")
+            # A secret link (manage, privacy, password reset) is as personal as a logged-in page.
+            secret_link = any("token" in key for key in (request.view_args or {}))
+            headers.setdefault("Cache-Control", "no-store" if current_user.is_authenticated or secret_link
+                               else "no-cache")
         return response
 
 

@@ -65,23 +65,57 @@ def _pydantic_fields(exc: PydanticValidationError) -> dict[str, list[str]]:
     return fields
 
 
+# Integer columns are 32-bit on PostgreSQL; a larger number would fail in the database (a 500).
+MAX_JSON_INT = 2**31 - 1
+
+
+def _unstorable_values(value: Any, path: str = "") -> dict[str, list[Any]]:
+    """Field errors for values no column can hold: NUL characters, integers beyond 32 bits."""
+    fields: dict[str, list[Any]] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                fields.setdefault(path or "body", []).append(_l("NUL characters are not allowed."))
+            for k, v in _unstorable_values(item, name).items():
+                fields.setdefault(k, []).extend(v)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            for k, v in _unstorable_values(item, f"{path}.{index}" if path else str(index)).items():
+                fields.setdefault(k, []).extend(v)
+    elif isinstance(value, str) and "\x00" in value:
+        fields[path or "body"] = [_l("NUL characters are not allowed.")]
+    elif isinstance(value, int) and not isinstance(value, bool) and not -MAX_JSON_INT - 1 <= value <= MAX_JSON_INT:
+        fields[path or "body"] = [_l("The number is too large.")]
+    return fields
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     """The JSON body as ``model``: 400 when it is not a JSON object, 422 with field messages when invalid."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise BadRequest(_l("The body must be a JSON object."))
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except PydanticValidationError as exc:
         raise ValidationError(_l("Check the fields."), fields=_pydantic_fields(exc)) from None
+    # Only what the model read (unknown fields are ignored, so they may hold anything).
+    unstorable = _unstorable_values(parsed.model_dump())
+    if unstorable:
+        raise ValidationError(_l("Check the fields."), fields=unstorable)
+    return parsed
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
     """Query parameters as ``model`` (422 with field messages when invalid)."""
     try:
-        return model.model_validate(request.args.to_dict())
+        parsed = model.model_validate(request.args.to_dict())
     except PydanticValidationError as exc:
         raise ValidationError(_l("Check the query parameters."), fields=_pydantic_fields(exc)) from None
+    unstorable = _unstorable_values(parsed.model_dump())
+    if unstorable:
+        raise ValidationError(_l("Check the query parameters."), fields=unstorable)
+    return parsed
 
 
 def endpoint(rule: str, method: str, *, summary: str, tag: str, role: str | None = None,

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.districts import DISTRICTS
+
 
 class ApiModel(BaseModel):
     """Unknown fields are ignored so that clients may send more than we read."""
@@ -10,11 +12,21 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
 
+# Formats the services check (with translated messages), declared here so that clients and the
+# fuzzer (tests/fuzz) know them from openapi.json.
+EMAIL_FORMAT = {"format": "email"}
+BUSINESS_ID_FORMAT = {"pattern": r"^(?:(?:[Ff][Ii])?[0-9]{7}[ -]?[0-9])?$"}
+DISTRICT_ENUM = {"enum": [*DISTRICTS, None]}
+
+
 class OrganizationIn(ApiModel):
-    name: str = Field(max_length=200, description="The organisation's name")
-    email: str = Field(max_length=254, description="Contact email")
-    business_id: str | None = Field(default=None, description="Finnish Y-tunnus NNNNNNN-C, check digit verified")
-    district: str | None = Field(default=None, description="Helsinki major district key, e.g. 'eastern'")
+    name: str = Field(max_length=200, description="The organisation's name",
+                      json_schema_extra={"pattern": r"\S"})
+    email: str = Field(max_length=254, description="Contact email", json_schema_extra=EMAIL_FORMAT)
+    business_id: str | None = Field(default=None, description="Finnish Y-tunnus NNNNNNN-C, check digit verified",
+                                    json_schema_extra=BUSINESS_ID_FORMAT)
+    district: str | None = Field(default=None, description="Helsinki major district key, e.g. 'eastern'",
+                                 json_schema_extra=DISTRICT_ENUM)
     website: str | None = Field(default=None, max_length=300)
     description: str | None = Field(default=None, max_length=2000)
 

@@ -16,7 +16,9 @@ mail_cli = AppGroup("mail", help="Outbox mail.")
 @click.option("--once", is_flag=True, help="Drain the due mail and exit.")
 @click.option("--dry-run", is_flag=True, help="Print the due mail; send and change nothing.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
-def deliver(once: bool, dry_run: bool, interval: float) -> None:
+@click.option("--batch-size", default=50, show_default=True, type=click.IntRange(1, 1000),
+              help="Messages claimed at a time (smaller batches spread mail over more workers).")
+def deliver(once: bool, dry_run: bool, interval: float, batch_size: int) -> None:
     """Deliver due outbox mail (retries with backoff, at least once)."""
     if dry_run:
         rows = services.due_messages()
@@ -29,7 +31,7 @@ def deliver(once: bool, dry_run: bool, interval: float) -> None:
         raise click.ClickException("MAIL_SERVER is not set: mail stays queued (see --dry-run).")
     total_sent = total_failed = 0
     while True:
-        sent, failed = services.deliver_due()
+        sent, failed = services.deliver_due(limit=batch_size)
         total_sent += sent
         total_failed += failed
         if once and sent + failed == 0:

@@ -45,7 +45,7 @@ from app.extensions import db
 from app.mail.services import enqueue
 from app.meetings.invitations import registration_invitation
 from app.meetings.models import ATTENDANCE, MeetingOccurrence, MeetingSeries, Registration
-from app.meetings.tokens import new_secret, registration_token
+from app.meetings.tokens import new_manage_secret, registration_token
 
 MAX_NAME = 200
 MAX_ORGANIZATION = 200
@@ -298,7 +298,7 @@ def register(occurrence: MeetingOccurrence, data: RegistrationData, *, actor: An
                 organization_id=data.organization_id, organization_name=data.organization_name,
                 seats=data.seats, status="confirmed" if confirmed else "waitlisted", needs=data.needs,
                 show_on_participant_list=data.show_on_participant_list,
-                consent_at=now if data.consent else None, locale=data.locale, manage_secret=new_secret(),
+                consent_at=now if data.consent else None, locale=data.locale, manage_secret=new_manage_secret(),
                 created_at=now, updated_at=now)
             db.session.add(registration)
             db.session.flush()

@@ -2,7 +2,11 @@
 
 Plain functions with an explicit ``actor`` and ``now``; they flush and raise typed ``DomainError``s,
 the caller commits. The meetings feature books, moves and frees a space through
-:func:`create_booking`, :func:`move_booking` and :func:`cancel_booking`.
+:func:`create_booking`, :func:`move_booking` and :func:`cancel_booking`: pass ``strict=False`` to
+leave opening hours, duration limits and the booking horizon to the meeting's own rules (or
+``override_reason=`` to book outside the hours with the rules otherwise on), ``notify=False`` when
+the meeting sends its own mail, and store the returned ``Booking.id`` on the occurrence. An
+overlap always raises :class:`BookingConflict` (409, ``conflicts``); ``actor=None`` is the system.
 
 The double-booking guarantee (DESIGN.md, "Concurrency"): a booking occupies its *block*
 ``[starts_at, ends_at + buffer)``. Every write first looks for overlapping live blocks (through the

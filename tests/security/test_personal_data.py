@@ -1,0 +1,62 @@
+"""Personal data never reaches public pages, public feeds or other people."""
+from __future__ import annotations
+
+from tests.security.conftest import (LISTED_EMAIL, LISTED_NAME, LISTED_NEEDS, SECRET_EMAIL, SECRET_NAME,
+                                     SECRET_NEEDS, SECRET_ORG_NAME, crawl)
+
+PRIVATE = (SECRET_NAME, SECRET_EMAIL, SECRET_NEEDS, SECRET_ORG_NAME)
+OPTED_IN = (LISTED_NAME, LISTED_EMAIL, LISTED_NEEDS)
+
+
+def _leaks(response, strings) -> list[str]:
+    body = response.get_data(as_text=True)
+    headers = str(response.headers)
+    return [s for s in strings if s.lower() in body.lower() or s.lower() in headers.lower()]
+
+
+def test_public_routes_show_no_personal_data(app, world):
+    """Every public GET route (pages, feeds, public API), as anonymous, with real path values."""
+    checked = 0
+    for _role, _level, path, response in crawl(app, world, roles=["anonymous"], levels={"public", "api:public"}):
+        assert response.status_code < 500, path
+        leaks = _leaks(response, PRIVATE + OPTED_IN)
+        assert not leaks, f"GET {path} (public) shows personal data: {leaks}"
+        checked += 1
+    assert checked >= 8
+
+
+def test_public_routes_with_language_variants(app, world):
+    for lang in ("sv", "en"):
+        for _role, _level, path, response in crawl(app, world, roles=["anonymous"], levels={"public"}):
+            if response.mimetype in ("text/html", "text/calendar"):
+                sep = "&" if "?" in path else "?"
+                again = app.test_client().get(f"{path}{sep}lang={lang}")
+                assert not _leaks(again, PRIVATE + OPTED_IN), f"{path}?lang={lang}"
+
+
+def test_unrelated_users_do_not_see_someone_elses_registration(app, world):
+    """ngo B (another organisation) sees nothing of ngo A's registration on any page it may open,
+    except through A's own secret link (token routes), which is A's to share."""
+    for role in ("ngo_b",):
+        for _role, level, path, response in crawl(app, world, roles=[role]):
+            if level == "token":
+                continue
+            leaks = _leaks(response, (SECRET_EMAIL, SECRET_NEEDS, SECRET_ORG_NAME))
+            assert not leaks, f"GET {path} as {role} shows ngo A's registration: {leaks}"
+
+
+def test_token_pages_show_only_their_own_registration(app, world):
+    for _role, _level, path, response in crawl(app, world, roles=["anonymous"], levels={"token"}):
+        if "/privacy/registration/" in path and response.mimetype in ("text/html", "application/json"):
+            body = response.get_data(as_text=True)
+            assert SECRET_EMAIL in body, path
+            assert not _leaks(response, OPTED_IN + ("w." + SECRET_EMAIL,)), path
+
+
+def test_crawl_is_not_vacuous(app, world):
+    """The distinctive data really is in the database and shows up where it should."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(world.users["ngo_a"].id)
+        session["_fresh"] = True
+    assert SECRET_NEEDS in client.get("/privacy/my-data/export.json").get_data(as_text=True)

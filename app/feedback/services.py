@@ -579,14 +579,19 @@ def submit_response(invitation: FeedbackInvitation, raw: dict[int, Any], *, loca
     """Store the answers: the first submission creates the response, later ones replace its answers.
 
     Refused (409 ``closed``) once the form has closed; invalid answers raise ``ValidationError``
-    and change nothing. The unique invitation on the response keeps it one per invitation even
-    when two submissions race.
+    and change nothing. Concurrent submissions of one link are serialised on the invitation row,
+    and the unique invitation on the response keeps it one per invitation in any case.
     """
     now = now or utcnow()
     if is_closed(invitation, now):
         raise Conflict(_l("The feedback form has closed."), code="closed")
     form = load_form(invitation.form_id)
     answers = clean_answers(form.questions, raw, active_theme_options())
+    # Two submissions of one link (a double click, two tabs) must not interleave their
+    # delete-and-insert of answers: lock the invitation row (SQLite's BEGIN IMMEDIATE already
+    # serialises writers; FOR UPDATE is what PostgreSQL needs).
+    db.session.execute(select(FeedbackInvitation.id).where(FeedbackInvitation.id == invitation.id)
+                       .with_for_update())
     response = response_for_invitation(invitation)
     if response is None:
         try:

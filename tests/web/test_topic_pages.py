@@ -109,3 +109,12 @@ def test_topic_list_query_count_is_fixed(app, client, make, login, count_queries
         client.get(f"/topics/occurrences/{occ.id}")
     assert html.count("<tr>") == 12
     assert many.count == few.count and many_occ.count == few_occ.count
+
+
+def test_meeting_pages_link_to_topics_and_feedback(client, make, login):
+    occ = make.occurrence()
+    login(make.user())
+    assert f'href="/topics/occurrences/{occ.id}"' in client.get(f"/meetings/occurrences/{occ.id}").get_data(as_text=True)
+    login(make.user("staff"))
+    html = client.get(f"/meetings/manage/{occ.series_id}").get_data(as_text=True)
+    assert f'href="/topics/occurrences/{occ.id}"' in html and f'href="/feedback/series/{occ.series_id}"' in html

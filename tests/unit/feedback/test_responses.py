@@ -143,3 +143,40 @@ def test_required_question_must_be_answered_optional_may_be_skipped(invite, ctx)
     assert list(caught.value.fields) == [f"q{q['influence'].id}"]
     raw[q["influence"].id] = "5"
     services.submit_response(invitation, raw)
+
+
+def test_racing_submissions_leave_one_response(app, invite):
+    import threading
+
+    from app.extensions import db
+
+    _occ, [(_id, token)] = invite()
+    with app.app_context():
+        q = {x.key: x.id for x in services.load_form(services.invitation_for_token(token).form_id).questions}
+        db.session.remove()
+    barrier = threading.Barrier(6)
+    errors = []
+
+    def submit(rating):
+        with app.app_context():
+            try:
+                raw = {q[k]: str(rating) for k in ("usefulness", "influence", "networking", "communication",
+                                                   "continuity")}
+                barrier.wait(30)  # before any query: on SQLite the first read takes the write lock
+                services.submit_response(services.invitation_for_token(token), raw)
+                db.session.commit()
+            except Exception as exc:  # reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in (1, 2, 3, 4, 5, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count(FeedbackResponse.id))) == 1
+        assert db.session.scalar(select(func.count(FeedbackAnswer.id))) == 5
+        db.session.remove()

@@ -45,9 +45,6 @@ def _load_spaces() -> None:
     load_spaces_demo()
 
 
-EXTRA_LOADERS.append(_load_spaces)
-
-
 def load_demo_data() -> None:
     """Insert what is missing; running twice changes nothing."""
     orgs: list[Organization] = []
@@ -62,6 +59,7 @@ def load_demo_data() -> None:
         if db.session.scalar(select(User.id).where(User.email == email)) is None:
             accounts.create_user(email, role=role, name=name, password=DEMO_PASSWORD, locale=locale,
                                  organization_id=orgs[org_index].id if org_index is not None else None)
+    _load_spaces()  # before the series: a demo series is held in a demo space and books it
     load_meeting_series()
     for loader in EXTRA_LOADERS:
         loader()
@@ -85,6 +83,7 @@ def load_meeting_series() -> None:
     """Three realistic series (skipped when a series of the same Finnish title exists)."""
     from app.meetings import services as meetings
     from app.meetings.models import MeetingSeries
+    from app.spaces.models import Space
 
     themes = {t.key: t.id for t in meetings.ensure_default_themes()}
     staff = db.session.scalar(select(User).where(User.email == "staff@kohtaamo.example"))
@@ -96,6 +95,10 @@ def load_meeting_series() -> None:
         if db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.title_fi == item["title_fi"])):
             continue
         item["theme_ids"] = [themes[key] for key in item.pop("themes")]
+        space_name = item.pop("space", None)
+        space_id = db.session.scalar(select(Space.id).where(Space.name == space_name)) if space_name else None
+        if space_id is not None:  # held in a demo resident space: its occurrences book the space
+            item["space_id"], item["location"] = space_id, None
         data = meetings.clean_series_data(item, now=now)
         meetings.create_series(data, actor=staff, now=now)
 
@@ -128,7 +131,8 @@ def _demo_series(today: date) -> list[dict]:
          "start_local": datetime.combine(spaces, time(16, 0)), "duration_minutes": 90,
          "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "skip_holidays": True, "capacity": 25, "waitlist": True,
          "max_seats_per_registration": 1, "registration_closes_minutes_before": 60,
-         "location": "Kontulan asukastalo, Ostostie 4, Helsinki", "district": "eastern", "status": "published",
+         "space": "Kontulan asukastila", "location": "Kontulan asukastila, Kontulankaari 1, Helsinki",
+         "district": "eastern", "status": "published",
          "themes": ["resident-spaces", "communication", "wellbeing-health"]},
         {"title_fi": "Avustusinfo järjestöille", "title_sv": "Understödsinfo för föreningar",
          "title_en": "Grant info for NGOs",

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from app.api.core import endpoint
 from app.api.schemas import ApiModel, Error
+from app.api.space_schemas import ConflictError
 from app.core.i18n import localized_dict
 from app.core.types import utcnow
 from app.errors import NotFound, ValidationError
@@ -227,7 +228,7 @@ def _series_or_404(series_id: int, user) -> MeetingSeries:
 
 # --- endpoints ----------------------------------------------------------------------------------
 @endpoint("/series", "POST", summary="Create a meeting series (published unless status says otherwise)",
-          tag="meetings", role="staff", body=SeriesIn, responses={201: Series, 422: Error})
+          tag="meetings", role="staff", body=SeriesIn, responses={201: Series, 409: ConflictError, 422: Error})
 def create_series(user, data: SeriesIn):
     now = utcnow()
     cleaned = _clean(_raw(data.model_dump(exclude_unset=False, exclude={"effective_from"})), now=now)
@@ -250,7 +251,7 @@ def get_series(user, series_id: int):
 
 @endpoint("/series/<int:series_id>", "PATCH", summary="Change a series from now (or effective_from) on; "
           "registrants are notified", tag="meetings", role="staff", body=SeriesPatchIn,
-          responses={200: Series, 404: Error, 422: Error})
+          responses={200: Series, 404: Error, 409: ConflictError, 422: Error})
 def patch_series(user, series_id: int, data: SeriesPatchIn):
     series = _series_or_404(series_id, user)
     now = utcnow()
@@ -305,7 +306,8 @@ def list_occurrences(user, series_id: int, params: RangeQuery):
 
 
 @endpoint("/occurrences/<int:occurrence_id>", "PATCH", summary="Cancel or move one meeting", tag="meetings",
-          role="staff", body=OccurrencePatchIn, responses={200: Occurrence, 404: Error, 422: Error})
+          role="staff", body=OccurrencePatchIn,
+          responses={200: Occurrence, 404: Error, 409: ConflictError, 422: Error})
 def patch_occurrence(user, occurrence_id: int, data: OccurrencePatchIn):
     occurrence = db.session.get(MeetingOccurrence, occurrence_id)
     if occurrence is None:

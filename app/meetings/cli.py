@@ -32,3 +32,6 @@ def materialise(now_text: str | None) -> None:
     result = services.materialise_all(now=now)
     db.session.commit()
     click.echo(f"{result['created']} occurrences created for {result['series']} published series")
+    if result["unbooked"]:
+        click.echo(f"{result['unbooked']} upcoming occurrences could not book their space (the slot is taken); "
+                   "staff see a warning on the series page")

@@ -23,7 +23,7 @@ from app.core.districts import DISTRICTS
 from app.core.i18n import localized
 from app.errors import Forbidden, NotFound, ValidationError
 from app.extensions import db
-from app.meetings import recurrence
+from app.meetings import recurrence, space_bookings
 from app.meetings.models import (MEETING_LANGUAGES, SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme,
                                  Registration)
 from app.spaces.models import Space
@@ -403,15 +403,24 @@ def clean_series_data(raw: dict[str, Any], *, now: datetime,
 
 
 # --- the one place where occurrences change -----------------------------------------------------
-def _occurrence_changed(occurrence: MeetingOccurrence, change: str, now: datetime) -> None:
+def _occurrence_changed(occurrence: MeetingOccurrence, change: str, now: datetime, *, actor: Any = None) -> None:
     """Called whenever an occurrence is created, re-timed, moved or cancelled.
 
     ``change`` is ``created``, ``retimed``, ``moved``, ``cancelled`` or ``deleted`` (a future
     occurrence without registrations replaced when the series' time or rule changed). The booking of the
     series' resident space for the occurrence belongs here (one place for the hook). It stamps
     ``updated_at`` with the service's ``now`` so feeds (LAST-MODIFIED, ETag) follow the change.
+
+    Space bookings (app/meetings/space_bookings.py): a move or cancellation moves or frees the
+    booking here (strict: a conflict raises BookingConflict); created and re-timed occurrences are
+    booked in one batch by their caller (:func:`materialise_series`, :func:`update_series`) so that
+    a conflict lists every conflicting date.
     """
     occurrence.updated_at = now
+    if change == "deleted":
+        space_bookings.release(occurrence, actor, now)
+    elif change in ("moved", "cancelled"):
+        space_bookings.sync_booking(occurrence, actor, now, strict=True)
 
 
 def _horizon(now: datetime, series: MeetingSeries | None = None) -> datetime:
@@ -436,11 +445,14 @@ def _new_occurrence(series: MeetingSeries, start: datetime) -> MeetingOccurrence
                              capacity=series.capacity, seats_taken=0, status="scheduled")
 
 
-def materialise_series(series: MeetingSeries, *, now: datetime, window_start: datetime | None = None) -> int:
+def materialise_series(series: MeetingSeries, *, now: datetime, window_start: datetime | None = None,
+                       actor: Any = None, strict: bool = True) -> int:
     """Create the missing occurrences of ``series`` up to the horizon; returns how many were created.
 
-    Idempotent; a concurrent run that inserted the same (series, recurrence_id) first makes the
-    insert fail on the unique constraint inside a savepoint, and the row is simply skipped.
+    New occurrences book the series' space (``strict``: a conflict raises BookingConflict; lenient:
+    they stay unbooked, see space_bookings). Idempotent; a concurrent run that inserted the same
+    (series, recurrence_id) first makes the insert fail on the unique constraint inside a
+    savepoint, and the row is simply skipped.
     """
     horizon = _horizon(now, series)
     if series.status == "cancelled":
@@ -448,6 +460,7 @@ def materialise_series(series: MeetingSeries, *, now: datetime, window_start: da
     existing = set(db.session.scalars(
         select(MeetingOccurrence.recurrence_id).where(MeetingOccurrence.series_id == series.id)))
     created = 0
+    new: list[MeetingOccurrence] = []
     for start in _expand(series, horizon, window_start):
         if start in existing:
             continue
@@ -458,8 +471,10 @@ def materialise_series(series: MeetingSeries, *, now: datetime, window_start: da
                 db.session.flush()
         except IntegrityError:
             continue  # created meanwhile by another run
-        _occurrence_changed(occurrence, "created", now)
+        _occurrence_changed(occurrence, "created", now, actor=actor)
+        new.append(occurrence)
         created += 1
+    space_bookings.sync_bookings(new, actor, now, strict=strict)
     if series.materialised_until is None or series.materialised_until < horizon:
         series.materialised_until = horizon
     db.session.flush()
@@ -467,14 +482,19 @@ def materialise_series(series: MeetingSeries, *, now: datetime, window_start: da
 
 
 def materialise_all(*, now: datetime) -> dict[str, int]:
-    """Extend every published series up to the horizon (``flask meetings materialise``)."""
+    """Extend every published series up to the horizon (``flask meetings materialise``).
+
+    Lenient about space bookings (nobody to ask): an occurrence whose slot is taken stays without
+    a booking, is counted in ``unbooked`` and retried on the next run.
+    """
     series_ids = list(db.session.scalars(select(MeetingSeries.id).where(MeetingSeries.status == "published")
                                          .order_by(MeetingSeries.id)))
-    created = 0
+    created = unbooked = 0
     for series_id in series_ids:
         series = db.session.get(MeetingSeries, series_id)
-        created += materialise_series(series, now=now)
-    return {"series": len(series_ids), "created": created}
+        created += materialise_series(series, now=now, strict=False)
+        unbooked += len(space_bookings.sync_series(series, None, now, strict=False))
+    return {"series": len(series_ids), "created": created, "unbooked": unbooked}
 
 
 # --- notifications ------------------------------------------------------------------------------
@@ -548,7 +568,7 @@ def create_series(data: dict[str, Any], *, actor: Any, now: datetime) -> Meeting
     db.session.add(series)
     db.session.flush()
     if series.status != "cancelled":
-        materialise_series(series, now=now)
+        materialise_series(series, now=now, actor=actor)
     audit(actor, "series.create", "meeting_series", series.id, title=series.title_fi,
           rrule=series.rrule, status=series.status)
     return series
@@ -613,7 +633,7 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
     if series.status == "cancelled" and "status" in changes:
         for occurrence in future:
             if occurrence.status != "cancelled":
-                _cancel(occurrence, now=now, reason=None)
+                _cancel(occurrence, now=now, reason=None, actor=actor)
                 cancelled.append(occurrence)
     elif timing:
         kept_ids = _has_registrations([o.id for o in future])
@@ -623,17 +643,17 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
         for occurrence in future:
             keep = occurrence.id in kept_ids or occurrence.status == "cancelled"
             if not keep:
-                _occurrence_changed(occurrence, "deleted", now)
+                _occurrence_changed(occurrence, "deleted", now, actor=actor)
                 db.session.delete(occurrence)
                 continue
             day = recurrence.localize(occurrence.recurrence_id, series.timezone).date()
             new_start = by_date.get(day)
             if new_start is None or new_start in taken:
                 if occurrence.status == "cancelled" and occurrence.id not in kept_ids:
-                    _occurrence_changed(occurrence, "deleted", now)
+                    _occurrence_changed(occurrence, "deleted", now, actor=actor)
                     db.session.delete(occurrence)
                 elif occurrence.status != "cancelled":
-                    _cancel(occurrence, now=now, reason=None)
+                    _cancel(occurrence, now=now, reason=None, actor=actor)
                     cancelled.append(occurrence)
                 continue
             taken.add(new_start)
@@ -642,7 +662,7 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
                 occurrence.recurrence_id = new_start
                 occurrence.starts_at, occurrence.ends_at = new_start, new_end
                 occurrence.moved = False
-                _occurrence_changed(occurrence, "retimed", now)
+                _occurrence_changed(occurrence, "retimed", now, actor=actor)
                 if occurrence.status != "cancelled":
                     retimed.append(occurrence)
         db.session.flush()
@@ -654,12 +674,18 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
                     occurrence = _new_occurrence(series, start)
                     db.session.add(occurrence)
                     db.session.flush()
-                    _occurrence_changed(occurrence, "created", now)
+                    _occurrence_changed(occurrence, "created", now, actor=actor)
             series.materialised_until = max(series.materialised_until or _horizon(now, series),
                                             _horizon(now, series))
     elif series.status == "published" and "status" in changes:
-        materialise_series(series, now=now)
+        materialise_series(series, now=now, actor=actor)
     db.session.flush()
+    if timing or "space_id" in changes:
+        space_bookings.sync_series(series, actor, now)  # strict: a conflict rolls the edit back
+    elif {"status", "title_fi"} & set(changes):
+        # Titles follow, a cancelled series frees its space; a date already flagged "space not
+        # booked" must not block an unrelated edit such as unpublishing.
+        space_bookings.sync_series(series, actor, now, strict=False)
     if "capacity" in changes and series.status == "published":
         _promote_after_capacity_change(series, boundary=max(boundary, now), actor=actor, now=now)
 
@@ -696,12 +722,12 @@ def set_series_status(series: MeetingSeries, status: str, *, actor: Any, now: da
     update_series(series, {"status": status}, actor=actor, now=now)
 
 
-def _cancel(occurrence: MeetingOccurrence, *, now: datetime, reason: str | None) -> None:
+def _cancel(occurrence: MeetingOccurrence, *, now: datetime, reason: str | None, actor: Any = None) -> None:
     occurrence.status = "cancelled"
     occurrence.cancel_reason = reason
     occurrence.cancelled_at = now
     occurrence.sequence += 1
-    _occurrence_changed(occurrence, "cancelled", now)
+    _occurrence_changed(occurrence, "cancelled", now, actor=actor)
 
 
 def cancel_occurrence(occurrence: MeetingOccurrence, *, reason: str | None, actor: Any,
@@ -715,7 +741,7 @@ def cancel_occurrence(occurrence: MeetingOccurrence, *, reason: str | None, acto
     reason = (reason or "").strip() or None
     if reason and len(reason) > 2000:
         raise ValidationError(_l("At most %(n)d characters.", n=2000), field="reason")
-    _cancel(occurrence, now=now, reason=reason)
+    _cancel(occurrence, now=now, reason=reason, actor=actor)
     db.session.flush()
     _notify(_live_registrations([occurrence.id]), "occurrence_cancelled", "CANCEL", reason=reason)
     audit(actor, "occurrence.cancel", "meeting_occurrence", occurrence.id, series_id=occurrence.series_id,
@@ -748,7 +774,7 @@ def move_occurrence(occurrence: MeetingOccurrence, *, starts_at: datetime, ends_
         return occurrence
     occurrence.moved = True
     occurrence.sequence += 1
-    _occurrence_changed(occurrence, "moved", now)
+    _occurrence_changed(occurrence, "moved", now, actor=actor)
     db.session.flush()
     _notify(_live_registrations([occurrence.id]), "occurrence_moved", "REQUEST", old_start=old[0], old_end=old[1])
     audit(actor, "occurrence.move", "meeting_occurrence", occurrence.id, series_id=occurrence.series_id,

@@ -15,11 +15,12 @@ from app.core.i18n import current_language
 from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.meetings import recurrence, services
+from app.meetings import recurrence, services, space_bookings
 from app.meetings.forms import (CancelOccurrenceForm, MeetingFilterForm, MoveOccurrenceForm, SeriesForm,
                                 StatusForm, ThemeForm)
 from app.meetings.models import SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme
 from app.spaces.models import Space
+from app.spaces.services import BookingConflict
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -117,6 +118,7 @@ def _series_form(series: MeetingSeries | None):
     if request.method == "GET" and series is not None:
         form.fill_from(series)
     preview = None
+    conflicts: list[Any] = []  # the series' space is booked at some of its dates (space_bookings)
     if form.is_submitted():
         max_count = current_app.config["RECURRENCE_MAX_OCCURRENCES"]
         valid = form.validate()
@@ -138,6 +140,10 @@ def _series_form(series: MeetingSeries | None):
                     services.update_series(series, data, actor=current_user, now=_now(),
                                            effective_from=form.effective_from.data)
                     message = _("The changes were saved.")
+            except BookingConflict as exc:
+                db.session.rollback()
+                conflicts = exc.conflicts
+                _place_errors(form, exc)
             except DomainError as exc:
                 db.session.rollback()
                 _place_errors(form, exc)
@@ -146,7 +152,8 @@ def _series_form(series: MeetingSeries | None):
                 flash(message, "success")
                 return redirect(url_for("meetings.manage_detail", series_id=series.id))
     status = 400 if form.is_submitted() and (form.errors or getattr(form, "form_errors", None)) else 200
-    return render_template("meetings/form.html", form=form, series=series, preview=preview), status
+    return render_template("meetings/form.html", form=form, series=series, preview=preview,
+                           conflicts=conflicts), status
 
 
 def _preview(form: SeriesForm, rule: str | None) -> dict[str, Any] | None:
@@ -215,8 +222,9 @@ def manage_detail(series_id: int):
     series = db.get_or_404(MeetingSeries, series_id)
     show_past = request.args.get("past") == "1"
     rows = services.staff_occurrences(series, now=_now(), past=show_past)
+    unbooked = space_bookings.unbooked_occurrence_ids(series, _now())
     return render_template("meetings/manage_detail.html", series=series, rows=rows, show_past=show_past,
-                           status_form=StatusForm())
+                           status_form=StatusForm(), unbooked=unbooked)
 
 
 @bp.post("/manage/<int:series_id>/status")
@@ -228,6 +236,12 @@ def set_status(series_id: int):
         abort(400)
     try:
         services.set_series_status(series, form.status.data, actor=current_user, now=_now())
+    except BookingConflict as exc:
+        from app.spaces.views import timespan
+
+        db.session.rollback()
+        flash(_("Not changed: the space is already booked at %(times)s.",
+                times=", ".join(timespan(c.start, c.end) for c in exc.conflicts)), "error")
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
@@ -266,6 +280,7 @@ def move_occurrence(occurrence_id: int):
     occurrence = db.get_or_404(MeetingOccurrence, occurrence_id)
     zone = recurrence.validate_timezone(occurrence.series.timezone)
     form = MoveOccurrenceForm()
+    conflicts: list[Any] = []
     if request.method == "GET":
         form.start.data = occurrence.starts_at.astimezone(zone).replace(tzinfo=None)
         form.end.data = occurrence.ends_at.astimezone(zone).replace(tzinfo=None)
@@ -274,6 +289,10 @@ def move_occurrence(occurrence_id: int):
             services.move_occurrence(occurrence, starts_at=recurrence.localize(form.start.data, zone),
                                      ends_at=recurrence.localize(form.end.data, zone), actor=current_user,
                                      now=_now())
+        except BookingConflict as exc:
+            db.session.rollback()
+            conflicts = exc.conflicts
+            populate_errors(form, exc)
         except DomainError as exc:
             db.session.rollback()
             populate_errors(form, exc)
@@ -282,7 +301,8 @@ def move_occurrence(occurrence_id: int):
             flash(_("The meeting was moved and the registrants were informed."), "success")
             return redirect(url_for("meetings.manage_detail", series_id=occurrence.series_id))
     status = 400 if form.is_submitted() else 200
-    return render_template("meetings/occurrence_move.html", form=form, occurrence=occurrence), status
+    return render_template("meetings/occurrence_move.html", form=form, occurrence=occurrence,
+                           conflicts=conflicts), status
 
 
 # --- staff: themes ------------------------------------------------------------------------------

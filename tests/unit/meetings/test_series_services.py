@@ -165,7 +165,7 @@ def test_skip_holidays(make, ctx, staff):
 def test_materialise_is_idempotent_and_extends(make, ctx, staff):
     series = create(staff, start_local="2026-09-08T17:00", rrule="FREQ=WEEKLY")
     first = len(_occurrences(series.id))
-    assert services.materialise_all(now=NOW) == {"series": 1, "created": 0}
+    assert services.materialise_all(now=NOW) == {"series": 1, "created": 0, "unbooked": 0}
     later = NOW + timedelta(days=37)  # the horizon moves 30 days past the first run's (start + 180 d)
     result = services.materialise_all(now=later)
     assert result["created"] in (4, 5)

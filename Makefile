@@ -32,7 +32,8 @@ compile-translations: $(VENV)/.runtime
 	$(VENV)/bin/pybabel -q compile -d translations
 
 extract-translations: $(VENV)/.runtime
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ --no-location --omit-header -o translations/messages.pot .
+	@# --ignore-dirs: Babel skips folders starting with "_" by default, which hid templates/_macros/.
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ --ignore-dirs ".*" --no-location --omit-header -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
 
 run: install

@@ -1,7 +1,7 @@
 """Topic proposal pages: propose and support before a meeting, staff decide, everyone sees the status."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.core.auth import role_required
 from app.core.forms import populate_errors
 from app.core.types import utcnow
-from app.errors import DomainError
+from app.errors import DomainError, Forbidden
 from app.extensions import db
 from app.feedback import topics
 from app.feedback.forms import DecideTopicForm, TopicForm, topic_status_choices
@@ -103,6 +103,9 @@ def withdraw(proposal_id: int):
     occurrence_id = proposal.occurrence_id
     try:
         topics.withdraw_topic(proposal, actor=current_user)
+    except Forbidden:
+        db.session.rollback()
+        abort(403)
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")

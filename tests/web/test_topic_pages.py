@@ -37,7 +37,7 @@ def test_ngo_proposes_and_others_support(app, client, make, login):
         assert db.session.get(TopicProposal, proposal_id).votes_count == 1
         assert db.session.scalar(select(func.count(TopicVote.id))) == 1
     assert client.post(f"/topics/{proposal_id}/unvote").status_code == 302
-    assert client.post(f"/topics/{proposal_id}/withdraw").status_code == 302  # not the proposer: refused
+    assert client.post(f"/topics/{proposal_id}/withdraw").status_code == 403  # not the proposer: refused
     with app.app_context():
         assert db.session.get(TopicProposal, proposal_id).votes_count == 0
     login(author)

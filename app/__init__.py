@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.meetings.views import bp as meetings_bp
     from app.pages import bp as pages_bp
     from app.privacy.views import bp as privacy_bp
+    from app.privacy import sources as _privacy_sources  # noqa: F401  (features' GDPR sources, erasure cancels)
     from app.reports.views import bp as reports_bp
     from app.spaces.views import bp as spaces_bp, requests_bp as booking_requests_bp
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.core.auth import role_required
 from app.core.forms import populate_errors
 from app.core.types import utcnow
-from app.errors import DomainError
+from app.errors import DomainError, Forbidden
 from app.extensions import db
 from app.feedback import topics
 from app.feedback.forms import DecideTopicForm, TopicForm, topic_status_choices
@@ -105,6 +105,9 @@ def withdraw(proposal_id: int):
         abort(403)  # only the proposer sees the button: anything else is a crafted request
     try:
         topics.withdraw_topic(proposal, actor=current_user)
+    except Forbidden:
+        db.session.rollback()
+        abort(403)
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")

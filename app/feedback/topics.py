@@ -116,7 +116,7 @@ def unvote(proposal: TopicProposal, *, actor: Any, now: datetime | None = None) 
 
 def withdraw_topic(proposal: TopicProposal, *, actor: Any) -> None:
     """The proposer removes a proposal that has not been decided on."""
-    if actor is None or proposal.proposer_id != actor.id:
+    if actor is None or (proposal.proposer_id != actor.id and not getattr(actor, "is_admin", False)):
         raise Forbidden(_l("Only the proposer can withdraw a topic."))
     if proposal.status != "proposed":
         raise Conflict(_l("This topic has already been decided on."), code="decided")

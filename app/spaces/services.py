@@ -1217,8 +1217,8 @@ def decline_booking_request(req: BookingRequest, actor: Any, now: datetime, *, r
 
 
 def withdraw_booking_request(req: BookingRequest, actor: Any, now: datetime) -> BookingRequest:
-    """The requester withdraws a pending request."""
-    if getattr(actor, "id", None) != req.requester_id:
+    """The requester (or an admin on their behalf) withdraws a pending request."""
+    if getattr(actor, "id", None) != req.requester_id and not getattr(actor, "is_admin", False):
         raise Forbidden()
     if req.status != "pending":
         raise Conflict(_l("Only a request that is waiting for a decision can be withdrawn."), code="already_decided")

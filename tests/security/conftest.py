@@ -3,6 +3,8 @@ with distinctive personal data, and a test client per role."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +24,13 @@ SECRET_NAME = "Zebulon Quixote-Personal"
 SECRET_EMAIL = "zebulon.private@example.org"
 SECRET_NEEDS = "Secretneed-wheelchair-7731"
 SECRET_ORG_NAME = "Privatgroup Xyzzy"
+HELSINKI = ZoneInfo("Europe/Helsinki")
 LISTED_NAME = "Listed Lumikki-Optin"  # chose to be on the participant list
 LISTED_EMAIL = "lumikki.optin@example.org"
 LISTED_NEEDS = "Secretneed-optin-5512"
+SECRET_PURPOSE = "Secretpurpose-birthday-4410"  # a booking request's purpose: staff and the requester only
+SECRET_FEEDBACK = "Secretfeedback-text-9921"  # a named feedback form's free-text answer: staff only
+SECRET_TOPIC_NOTE = "Secretstaffnote-3318"  # staff's note on a topic proposal
 
 
 @dataclass
@@ -74,9 +80,99 @@ def world(app, make) -> World:
         token_id = db.session.scalar(db.select(ApiToken.id).where(ApiToken.user_id == users["ngo_a"].id))
         reg_token = registration_token(db.session.get(Registration, registration.id))
         reset = accounts.make_password_reset_token(db.session.get(User, users["ngo_a"].id))
-    return World(org_a=org_a, org_b=org_b, users=users, api_tokens=api_tokens, api_token_a_id=token_id,
-                 series=series, occurrence=occurrence, registration=registration,
-                 registration_token=reg_token, reset_token_a=reset)
+    world = World(org_a=org_a, org_b=org_b, users=users, api_tokens=api_tokens, api_token_a_id=token_id,
+                  series=series, occurrence=occurrence, registration=registration,
+                  registration_token=reg_token, reset_token_a=reset)
+    world.extra.update(_features(app, make, world))
+    return world
+
+
+def _features(app, make, world: World) -> dict[str, Any]:
+    """Objects of the merged features, owned by org A / ngo A where they have an owner."""
+    from datetime import date, timedelta
+
+    from app.calendar import tokens as calendar_tokens
+    from app.core.types import utcnow
+    from app.feedback import services as feedback
+    from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackResponse, TopicProposal, TopicVote
+    from app.meetings.models import MeetingSeries, MeetingTheme
+    from app.spaces.models import Booking, BookingRequest, SpaceException
+    from tests.spaces_helpers import make_space
+
+    space = make_space(app, name="Security test space")
+    # A meeting that has taken place: its registrant (ngo A) was invited to give feedback.
+    past = make.occurrence(start_local=(datetime.now(HELSINKI) - timedelta(days=1)).replace(
+        hour=15, minute=0, second=0, microsecond=0, tzinfo=None))
+    past_registration = make.registration(past, name=SECRET_NAME, email=SECRET_EMAIL, user_id=world.ngo_a.id,
+                                          organization_id=world.org_a.id)
+    now = utcnow()
+    with app.app_context():
+        start = now + timedelta(days=10)
+        booking = Booking(space_id=space.id, title="Security booking", starts_at=start,
+                          ends_at=start + timedelta(hours=2), block_starts_at=start,
+                          block_ends_at=start + timedelta(hours=2), organization_id=world.org_a.id)
+        exception = SpaceException(space_id=space.id, day=date.today() + timedelta(days=20), hours=None,
+                                   note="Closed")
+        request = BookingRequest(space_id=space.id, requester_id=world.ngo_a.id, organization_id=world.org_a.id,
+                                 title="Security request", purpose=SECRET_PURPOSE, headcount=8,
+                                 starts_at=now + timedelta(days=12), ends_at=now + timedelta(days=12, hours=2))
+        theme = MeetingTheme(key="security-theme", name_fi="Turvateema", position=99)
+        db.session.add_all([booking, exception, request, theme])
+        form = feedback.ensure_form(db.session.get(MeetingSeries, past.series_id))
+        form.anonymous = False
+        db.session.flush()
+        text_question = next(q for q in form.questions if q.kind == "text")
+        invitation = FeedbackInvitation(occurrence_id=past.id, registration_id=past_registration.id,
+                                        form_id=form.id, secret="securitytestsecret", locale="en",
+                                        sent_at=now, closes_at=now + timedelta(days=14))
+        db.session.add(invitation)
+        db.session.flush()
+        response = FeedbackResponse(invitation_id=invitation.id, occurrence_id=past.id, form_id=form.id,
+                                    registration_id=past_registration.id, locale="en")
+        response.answers.append(FeedbackAnswer(question_id=text_question.id, text=SECRET_FEEDBACK))
+        invitation.responded_at = now
+        proposal = TopicProposal(occurrence_id=world.occurrence.id, series_id=world.series.id,
+                                 title="Security topic", description="Public description",
+                                 proposer_id=world.ngo_a.id, organization_id=world.org_a.id,
+                                 staff_note=SECRET_TOPIC_NOTE, votes_count=1)
+        db.session.add_all([response, proposal])
+        db.session.flush()
+        db.session.add(TopicVote(proposal_id=proposal.id, user_id=world.ngo_a.id))
+        db.session.commit()
+        ngo_a = db.session.get(User, world.ngo_a.id)
+        staff = db.session.get(User, world.users["staff"].id)
+        values = {
+            "space": space, "booking_id": booking.id, "exception_id": exception.id,
+            "booking_request_id": request.id, "theme_id": theme.id, "question_id": text_question.id,
+            "feedback_series_id": past.series_id, "past_occurrence_id": past.id, "proposal_id": proposal.id,
+            "feedback_token": feedback.make_token(invitation),
+            "personal_feed_token": calendar_tokens.personal_feed_token(ngo_a),
+            "space_staff_token": calendar_tokens.space_staff_token(staff, space.id),
+        }
+        db.session.remove()
+
+    def new_exception() -> int:
+        """Another exception day of the space (deleting one consumes it)."""
+        with app.app_context():
+            row = SpaceException(space_id=space.id, day=date.today() + timedelta(days=30 + len(made)), hours=None)
+            db.session.add(row)
+            db.session.commit()
+            made.append(row.id)
+            return row.id
+
+    def new_proposal() -> int:
+        """Another topic of ngo A (withdrawing one consumes it)."""
+        with app.app_context():
+            row = TopicProposal(occurrence_id=world.occurrence.id, series_id=world.series.id, title="Another topic",
+                                proposer_id=world.ngo_a.id, organization_id=world.org_a.id)
+            db.session.add(row)
+            db.session.commit()
+            made.append(row.id)
+            return row.id
+
+    made: list[int] = []
+    values.update(new_exception=new_exception, new_proposal=new_proposal)
+    return values
 
 
 def role_client(app: Flask, world: World, role: str):

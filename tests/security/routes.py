@@ -11,6 +11,8 @@ One line per endpoint name (``"endpoint"`` or, when methods differ, ``"endpoint:
     "staff"   staff and admin
     "admin"   admin only
     "api:public", "api:ngo", "api:staff", "api:admin"   the JSON API, Bearer token of that role
+    "api:org"  an API endpoint declared role="ngo" that also checks the object: its owner (ngo A of
+              org A), staff and admin; another NGO's user gets 403/404
 
 tests/security/test_authz.py checks every endpoint × role (anonymous, ngo of org A, ngo of
 org B, staff, admin) against this table. A route missing here fails the test with the line to
@@ -49,10 +51,107 @@ ROUTES: dict[str, str] = {
     "privacy.registration": "token",
     "privacy.registration_export": "token",
     "privacy.registration_erase": "token",
+    # meetings (series, occurrences, themes): public reading, staff management
+    "meetings.index": "public",
+    "meetings.detail": "public",
+    "meetings.manage_index": "staff",
+    "meetings.manage_detail": "staff",
+    "meetings.create": "staff",
+    "meetings.edit": "staff",
+    "meetings.preview": "staff",
+    "meetings.set_status": "staff",
+    "meetings.cancel_occurrence": "staff",
+    "meetings.move_occurrence": "staff",
+    "meetings.themes": "staff",
+    "meetings.update_theme": "staff",
+    # registrations
+    "registrations.occurrence": "public",  # anyone may register; opted-in names only to logged-in users
+    "registrations.manage": "token",
+    "registrations.manage_cancel": "token",
+    "registrations.mine": "login",
+    "registrations.cancel": "org",  # the registrant (ngo A) or staff: the levels of "org"
+    "registrations.participants": "staff",
+    "registrations.attendance": "staff",
+    "registrations.export_csv": "staff",
+    "registrations.export_xlsx": "staff",
+    "registrations.message": "staff",
+    # spaces and bookings
+    "spaces.index": "public",
+    "spaces.detail": "public",
+    "spaces.find": "public",
+    "spaces.create": "staff",
+    "spaces.edit": "staff",
+    "spaces.exceptions": "staff",
+    "spaces.delete_exception": "staff",
+    "spaces.bookings": "staff",
+    "spaces.new_booking": "staff",
+    "spaces.move_booking": "staff",
+    "spaces.cancel_booking": "staff",
+    "spaces.request_booking": "login",
+    # booking requests
+    "booking_requests.mine": "login",
+    "booking_requests.withdraw": "owner",
+    "booking_requests.queue": "staff",
+    "booking_requests.approve": "staff",
+    "booking_requests.decline": "staff",
+    # calendar feeds (the space feed's staff details need ?token=, checked in test_tokens.py)
+    "calendar.index": "public",
+    "calendar.meetings_feed": "public",
+    "calendar.series_feed": "public",
+    "calendar.occurrence_feed": "public",
+    "calendar.space_feed": "public",
+    "calendar.personal_feed": "token",
+    "calendar.renew_feed": "login",
+    # feedback
+    "feedback.answer": "token",
+    "feedback.thanks": "token",
+    "feedback.index": "staff",
+    "feedback.edit_form": "staff",
+    "feedback.new_question": "staff",
+    "feedback.edit_question": "staff",
+    "feedback.move_question": "staff",
+    "feedback.delete_question": "staff",
+    "feedback.results": "staff",
+    "feedback.occurrence_status": "staff",
+    # agenda topics
+    "topics.index": "login",
+    "topics.occurrence": "login",
+    "topics.vote": "login",
+    "topics.unvote": "login",
+    "topics.withdraw": "owner",
+    "topics.decide": "staff",
+    # reports
+    "reports.index": "staff",
+    "reports.cooperation": "staff",
+    "reports.cooperation_csv": "staff",
+    "reports.cooperation_xlsx": "staff",
     # API
     "api.openapi_json": "api:public",
     "api.organizations_list_organizations": "api:ngo",
     "api.organizations_create_organization": "api:staff",
+    "api.meetings_list_series": "api:public",
+    "api.meetings_get_series": "api:public",
+    "api.meetings_list_occurrences": "api:public",
+    "api.meetings_create_series": "api:staff",
+    "api.meetings_patch_series": "api:staff",
+    "api.meetings_patch_occurrence": "api:staff",
+    "api.registrations_create_registration": "api:ngo",
+    "api.registrations_delete_registration": "api:org",
+    "api.registrations_list_registrations": "api:staff",
+    "api.spaces_list_spaces": "api:public",
+    "api.spaces_get_space": "api:public",
+    "api.spaces_space_availability": "api:public",
+    "api.spaces_create_space": "api:staff",
+    "api.spaces_create_booking": "api:staff",
+    "api.spaces_list_bookings": "api:staff",
+    "api.spaces_cancel_booking": "api:staff",
+    "api.feedback_series_feedback": "api:staff",
+    "api.feedback_list_topics": "api:ngo",
+    "api.feedback_propose_topic": "api:ngo",
+    "api.feedback_vote_topic": "api:ngo",
+    "api.feedback_unvote_topic": "api:ngo",
+    "api.feedback_decide_topic": "api:staff",
+    "api.reports_cooperation_report": "api:staff",
 }
 
 ROLES = ("anonymous", "ngo_b", "ngo_a", "staff", "admin")
@@ -68,6 +167,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset({"admin"}),
     "api:public": frozenset(ROLES),
     "api:ngo": frozenset({"ngo_a", "ngo_b", "staff", "admin"}),
+    "api:org": frozenset({"ngo_a", "staff", "admin"}),  # role="ngo" plus an object check (ngo A's object)
     "api:staff": frozenset({"staff", "admin"}),
     "api:admin": frozenset({"admin"}),
 }
@@ -85,7 +185,28 @@ PARAMS: dict[str, Callable[[Any], Any]] = {
     "filename": lambda w: "css/app.css",
     "token": lambda w: w.registration_token,
     "accounts.reset_password.token": lambda w: w.reset_token_a,
+    "space_id": lambda w: w.space.id,
+    "booking_id": lambda w: w.booking_id,
+    "exception_id": lambda w: w.exception_id,
+    "request_id": lambda w: w.booking_request_id,
+    "theme_id": lambda w: w.theme_id,
+    "question_id": lambda w: w.question_id,
+    "proposal_id": lambda w: w.proposal_id,
+    "feedback.edit_form.series_id": lambda w: w.feedback_series_id,
+    "feedback.new_question.series_id": lambda w: w.feedback_series_id,
+    "feedback.results.series_id": lambda w: w.feedback_series_id,
+    "api.feedback_series_feedback.series_id": lambda w: w.feedback_series_id,
+    "feedback.occurrence_status.occurrence_id": lambda w: w.past_occurrence_id,
+    "feedback.answer.token": lambda w: w.feedback_token,
+    "feedback.thanks.token": lambda w: w.feedback_token,
+    "calendar.personal_feed.token": lambda w: w.personal_feed_token,
+    "spaces.delete_exception.exception_id": lambda w: w.new_exception(),
+    "topics.withdraw.proposal_id": lambda w: w.new_proposal(),
 }
+
+# Endpoints whose successful call removes the object in the URL: the matrix gives each role its own
+# object (the provider makes a new one per call), so that a later allowed role does not get a 404.
+CONSUMED: frozenset[str] = frozenset({"spaces.delete_exception", "topics.withdraw"})
 
 
 def rule_for(endpoint: str, method: str) -> str | None:

@@ -5,7 +5,7 @@ import pytest
 
 from app.api.core import OPERATIONS
 from tests.security.conftest import MissingParam, app_rules, build_path, methods_of, role_client
-from tests.security.routes import ALLOWED, ROLES, ROUTES, rule_for
+from tests.security.routes import ALLOWED, CONSUMED, ROLES, ROUTES, rule_for
 
 LEVELS = " | ".join(ALLOWED)
 
@@ -37,7 +37,10 @@ def test_api_table_agrees_with_endpoint_declarations(app):
     by_rule = {(rule.rule, method): rule.endpoint for rule in app_rules(app) for method in methods_of(rule)}
     for op in OPERATIONS:
         endpoint = by_rule[("/api/v1" + op.rule, op.method.upper())]
-        assert rule_for(endpoint, op.method.upper()) == f"api:{op.role or 'public'}", endpoint
+        declared = f"api:{op.role or 'public'}"
+        # "api:org" narrows an ngo endpoint to the object's owner (an object check inside the endpoint).
+        assert rule_for(endpoint, op.method.upper()) in ({declared, "api:org"} if op.role == "ngo" else {declared}), \
+            endpoint
 
 
 def _is_login_redirect(response) -> bool:
@@ -70,6 +73,8 @@ def check_endpoint(app, world, endpoint: str) -> list[str]:
             allowed = ALLOWED[level]
             # Forbidden roles first, so that an allowed call cannot change the data they are tested on.
             for role in sorted(ROLES, key=lambda r: (r in allowed, ROLES.index(r))):
+                if endpoint in CONSUMED:
+                    path = build_path(rule, world)
                 client = role_client(app, world, "anonymous" if is_api else role)
                 headers = {}
                 if is_api and role != "anonymous":
@@ -153,7 +158,8 @@ def test_tokens_in_urls(app, world):
         path = build_path(rule, world)
         for name in token_args:
             good = str((PARAMS.get(f"{rule.endpoint}.{name}") or PARAMS[name])(world))
-            flipped = good[:-1] + ("A" if good[-1] != "A" else "B")
+            # (not the last character: in base64 its low bits may be unused, so a change can decode the same)
+            flipped = good[:-2] + ("A" if good[-2] != "A" else "B") + good[-1]
             for bad in (flipped, good[: len(good) // 2], "x" * len(good), world.reset_token_a
                         if good != world.reset_token_a else world.registration_token):
                 bad_path = path.replace(good, bad)

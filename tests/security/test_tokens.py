@@ -215,3 +215,21 @@ def test_api_token_lookup_is_by_hash(app, make):
         db.session.rollback()
     sql = " ".join(statements)
     assert plain not in sql and hashlib.sha256(plain.encode()).hexdigest() in sql
+
+
+def test_staff_space_feed_token_in_the_query_is_checked(app, world):
+    """The space feed is public; its staff details need ?token= of a staff member for that space."""
+    from app.accounts.models import User
+    from app.calendar import tokens as calendar_tokens
+    from app.extensions import db as _db
+
+    base = f"/calendar/spaces/{world.space.id}.ics"
+    client = app.test_client()
+    good = world.space_staff_token
+    assert client.get(f"{base}?token={good}").status_code == 200
+    with app.app_context():
+        ngo_a = _db.session.get(User, world.ngo_a.id)
+        not_staff = calendar_tokens.space_staff_token(ngo_a, world.space.id)
+    for bad in (good[:-2] + ("A" if good[-2] != "A" else "B") + good[-1], good[: len(good) // 2],
+                world.personal_feed_token, not_staff, world.api_tokens["ngo_a"]):
+        assert client.get(f"{base}?token={bad}").status_code == 404, bad

@@ -93,11 +93,15 @@ def test_staff_decide_and_link_to_an_occurrence_of_the_series(make, ctx):
 
 
 def test_only_the_proposer_withdraws(make, ctx):
-    author, other = make.user(), make.user()
+    author, other, staff, admin = make.user(), make.user(), make.user("staff"), make.user("admin")
     occ = make.occurrence()
     proposal_id = _propose(ctx, occ, author)
     with pytest.raises(Forbidden):
         topics.withdraw_topic(ctx.get(TopicProposal, proposal_id), actor=ctx.get(User, other.id))
+    with pytest.raises(Forbidden):  # staff decline instead
+        topics.withdraw_topic(ctx.get(TopicProposal, proposal_id), actor=ctx.get(User, staff.id))
+    admins_own = _propose(ctx, occ, author, title="Toinen aihe")
+    topics.withdraw_topic(ctx.get(TopicProposal, admins_own), actor=ctx.get(User, admin.id))  # on their behalf
     topics.withdraw_topic(ctx.get(TopicProposal, proposal_id), actor=ctx.get(User, author.id))
     ctx.commit()
     assert ctx.get(TopicProposal, proposal_id) is None

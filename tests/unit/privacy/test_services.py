@@ -64,6 +64,7 @@ def test_registered_sources_extend_export_and_erasure(app, make):
     from app.privacy.registry import SOURCES, PersonalDataSource, register_source
 
     seen = []
+    saved = SOURCES.get("booking_requests")
     register_source(PersonalDataSource(
         "booking_requests", lambda subject: [{"email": subject.email}],
         lambda subject, *, actor, now: seen.append(subject.email) or 1))
@@ -74,6 +75,8 @@ def test_registered_sources_extend_export_and_erasure(app, make):
             db.session.rollback()
     finally:
         SOURCES.pop("booking_requests")
+        if saved is not None:
+            register_source(saved)
     assert seen == ["x@example.org"]
 
 
@@ -92,7 +95,8 @@ def test_erase_person_scrubs_account_and_anonymises_registrations(app, make):
         token = registration_token(db.session.get(Registration, old.id))
         counts = services.erase_person(db.session.get(User, user.id), actor=None, now=now)
         db.session.commit()
-    assert counts == {"registrations": 3, "api_tokens": 1, "account": 1}
+    assert counts == {"registrations": 3, "api_tokens": 1, "account": 1, "feedback": 0, "booking_requests": 0,
+                      "topics": 0}
     with app.app_context():
         account = db.session.get(User, user.id)
         assert not account.active and account.name == "" and account.password_hash is None
@@ -121,7 +125,8 @@ def test_erase_is_idempotent(app, make):
         services.erase_person(db.session.get(User, user.id), actor=None)
         db.session.commit()
         again = services.erase_person(db.session.get(User, user.id), actor=None)
-    assert again == {"registrations": 0, "api_tokens": 0, "account": 0}
+    assert again == {"registrations": 0, "api_tokens": 0, "account": 0, "feedback": 0, "booking_requests": 0,
+                     "topics": 0}
 
 
 def test_last_admin_cannot_be_erased(app, make):
@@ -140,13 +145,14 @@ def test_last_admin_cannot_be_erased(app, make):
 def test_registration_canceller_can_be_replaced(app, make):
     calls = []
     registration = make.registration(make.occurrence())
+    wired = services._canceller
     services.set_registration_canceller(lambda row, *, actor, now: calls.append(row.id))
     try:
         with app.app_context():
             services.erase_registration(db.session.get(Registration, registration.id))
             db.session.rollback()
     finally:
-        services.set_registration_canceller(services._default_canceller)
+        services.set_registration_canceller(wired)
     assert calls == [registration.id]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -100,7 +101,8 @@ def test_duplicate_email_is_refused_clearly(make, ctx):
     occ = _occ(ctx, occurrence)
     with pytest.raises(Conflict) as info:
         services.register(occ, _data(occ.series, email="MAIJA@example.org"))
-    assert info.value.code == "duplicate" and "already registered" in str(info.value.message)
+    with force_locale("en"):  # messages are lazy: rendered in the locale asked for
+        assert info.value.code == "duplicate" and "already registered" in str(info.value.message)
     assert "email" in info.value.fields
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -79,7 +80,8 @@ def test_approval_of_a_taken_time_is_a_conflict_and_request_stays_pending(app, m
         req = db.session.get(BookingRequest, req_id)
         with pytest.raises(services.BookingConflict) as info:
             services.approve_booking_request(req, db.session.get(User, staff.id), utcnow())
-        assert "no longer free" in str(info.value.message) and info.value.conflicts
+        with force_locale("en"):  # messages are lazy: rendered in the locale asked for
+            assert "no longer free" in str(info.value.message) and info.value.conflicts
         db.session.rollback()
         assert db.session.get(BookingRequest, req_id).status == "pending"
 

@@ -120,7 +120,8 @@ def test_a_flagged_date_does_not_block_unpublishing(client, app, make, staff):
     space = make_space(app)
     occurrence = make.occurrence(space_id=space.id, location=None)  # factory: not booked
     make_booking(app, space, occurrence.starts_at, occurrence.ends_at, title="Kuoro")
-    response = client.post(f"/meetings/manage/{occurrence.series_id}/status?lang=en", data={"status": "draft"},
+    client.get("/lang/en")  # remembered in the session, so the page after the redirect is English too
+    response = client.post(f"/meetings/manage/{occurrence.series_id}/status", data={"status": "draft"},
                            follow_redirects=True)
     body = response.get_data(as_text=True)
     assert "The series is now a draft" in body and "space not booked: conflict" in body

@@ -40,6 +40,7 @@ from app.accounts.services import normalize_email
 from app.core.audit import audit
 from app.core.i18n import LANGUAGES, localized
 from app.core.types import utcnow
+from app.core.auth import require_staff
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.mail.services import enqueue
@@ -498,15 +499,10 @@ def user_registration_for(occurrence: MeetingOccurrence, user: Any) -> Registrat
 
 # --- staff tools -----------------------------------------------------------------------------
 
-def _require_staff(actor: Any) -> None:
-    if not getattr(actor, "is_staff", False):
-        raise Forbidden()
-
-
 def set_attendance(occurrence: MeetingOccurrence, marks: dict[int, str | None], *, actor: Any,
                    now: datetime | None = None) -> int:
     """Record present / no-show (or clear it) for confirmed registrations; returns how many changed."""
-    _require_staff(actor)
+    require_staff(actor)
     now = now or utcnow()
     if any(value not in (None, *ATTENDANCE) for value in marks.values()):
         raise ValidationError(_l("Unknown attendance value."), field="attendance")
@@ -531,7 +527,7 @@ def set_attendance(occurrence: MeetingOccurrence, marks: dict[int, str | None], 
 def message_registrants(occurrence: MeetingOccurrence, subject: str, body: str, *, actor: Any,
                         include_waitlist: bool = True, now: datetime | None = None) -> int:
     """One outbox mail per live registrant (each in their language's frame); audited. Returns the count."""
-    _require_staff(actor)
+    require_staff(actor)
     subject, body = (subject or "").strip(), (body or "").strip()
     errors: dict[str, list[Any]] = {}
     if not subject:

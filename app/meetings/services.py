@@ -21,7 +21,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.core.audit import audit
 from app.core.districts import DISTRICTS
 from app.core.i18n import localized
-from app.errors import Forbidden, NotFound, ValidationError
+from app.core.auth import require_staff
+from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.meetings import recurrence, space_bookings
 from app.meetings.models import (MEETING_LANGUAGES, SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme,
@@ -101,11 +102,6 @@ def _is_staff(actor: Any) -> bool:
     return bool(getattr(actor, "is_staff", False))
 
 
-def _require_staff(actor: Any) -> None:
-    if not _is_staff(actor):
-        raise Forbidden()
-
-
 # --- themes -------------------------------------------------------------------------------------
 def ensure_default_themes() -> list[MeetingTheme]:
     """Create the default themes that do not exist yet (by key); idempotent, never renames."""
@@ -146,7 +142,7 @@ def _clean_theme_names(names: dict[str, Any]) -> dict[str, str | None]:
 
 def create_theme(names: dict[str, Any], *, actor: Any) -> MeetingTheme:
     """Add a theme at the end of the list."""
-    _require_staff(actor)
+    require_staff(actor)
     values = _clean_theme_names(names)
     position = (db.session.scalar(select(func.max(MeetingTheme.position))) or 0) + 1
     theme = MeetingTheme(key=f"theme-{uuid.uuid4().hex[:12]}", position=position, active=True, **values)
@@ -158,7 +154,7 @@ def create_theme(names: dict[str, Any], *, actor: Any) -> MeetingTheme:
 
 def update_theme(theme: MeetingTheme, names: dict[str, Any], *, actor: Any) -> MeetingTheme:
     """Rename a theme (fi/sv/en)."""
-    _require_staff(actor)
+    require_staff(actor)
     values = _clean_theme_names(names)
     for key, value in values.items():
         setattr(theme, key, value)
@@ -169,7 +165,7 @@ def update_theme(theme: MeetingTheme, names: dict[str, Any], *, actor: Any) -> M
 
 def set_theme_active(theme: MeetingTheme, active: bool, *, actor: Any) -> MeetingTheme:
     """Deactivate (hidden from forms and filters, kept on existing series) or reactivate a theme."""
-    _require_staff(actor)
+    require_staff(actor)
     theme.active = bool(active)
     db.session.flush()
     audit(actor, "theme.activate" if active else "theme.deactivate", "meeting_theme", theme.id)
@@ -178,7 +174,7 @@ def set_theme_active(theme: MeetingTheme, active: bool, *, actor: Any) -> Meetin
 
 def move_theme(theme: MeetingTheme, direction: int, *, actor: Any) -> None:
     """Swap a theme with its neighbour (``direction`` -1 up, +1 down); renumbers positions."""
-    _require_staff(actor)
+    require_staff(actor)
     themes = list_themes()
     index = next(i for i, t in enumerate(themes) if t.id == theme.id)
     other = index + (1 if direction > 0 else -1)
@@ -561,7 +557,7 @@ def _audit_value(value: Any) -> Any:
 
 def create_series(data: dict[str, Any], *, actor: Any, now: datetime) -> MeetingSeries:
     """A new series from :func:`clean_series_data` output, its occurrences materialised."""
-    _require_staff(actor)
+    require_staff(actor)
     series = MeetingSeries(uid=f"{uuid.uuid4()}@kohtaamo", created_by_id=getattr(actor, "id", None),
                            sequence=0)
     _apply(series, data)
@@ -602,7 +598,7 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
     any change of time, rule or status. Registrants (confirmed or waitlisted) get a mail with an
     updated (REQUEST) or cancelling (CANCEL) invitation. Returns the changes.
     """
-    _require_staff(actor)
+    require_staff(actor)
     boundary = _as_boundary(effective_from, now, data.get("timezone") or series.timezone)
     old_location = {name: getattr(series, name) for name in LOCATION_FIELDS}
     changes = _apply(series, data)
@@ -733,7 +729,7 @@ def _cancel(occurrence: MeetingOccurrence, *, now: datetime, reason: str | None,
 def cancel_occurrence(occurrence: MeetingOccurrence, *, reason: str | None, actor: Any,
                       now: datetime) -> MeetingOccurrence:
     """Cancel one date; its registrations stay as they are and their people get a CANCEL mail."""
-    _require_staff(actor)
+    require_staff(actor)
     if occurrence.status == "cancelled":
         raise ValidationError(_l("This meeting is already cancelled."), field="status", code="already_cancelled")
     if occurrence.ends_at <= now:
@@ -752,7 +748,7 @@ def cancel_occurrence(occurrence: MeetingOccurrence, *, reason: str | None, acto
 def move_occurrence(occurrence: MeetingOccurrence, *, starts_at: datetime, ends_at: datetime, actor: Any,
                     now: datetime) -> MeetingOccurrence:
     """Move one date to ``[starts_at, ends_at)`` (aware); its registrants get an updated invitation."""
-    _require_staff(actor)
+    require_staff(actor)
     errors = _Errors({})
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise ValidationError(_l("Give times with a time zone."), field="start")

@@ -36,6 +36,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import Role, User
 from app.core.audit import audit
 from app.core.districts import DISTRICTS
+from app.core.auth import require_staff
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.mail.services import enqueue
@@ -429,15 +430,9 @@ def clean_space_data(raw: dict[str, Any]) -> SpaceData:
                      booking_horizon_days=horizon or 365, manager_id=manager_id)
 
 
-def _require_staff(actor: Any) -> None:
-    """Staff only; ``None`` is the system itself (a scheduled job such as materialising meetings)."""
-    if actor is not None and not getattr(actor, "is_staff", False):
-        raise Forbidden(_l("Only city staff may do that."))
-
-
 def create_space(data: SpaceData, *, actor: Any) -> Space:
     """Staff add a resident space."""
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     space = Space(**data.__dict__)
     db.session.add(space)
     db.session.flush()
@@ -447,7 +442,7 @@ def create_space(data: SpaceData, *, actor: Any) -> Space:
 
 def update_space(space: Space, data: SpaceData, *, actor: Any) -> Space:
     """Staff edit a space. Existing bookings keep their blocks (a new buffer applies to new bookings)."""
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     changed = {k: v for k, v in data.__dict__.items() if getattr(space, k) != v}
     for key, value in changed.items():
         setattr(space, key, value)
@@ -460,7 +455,7 @@ def update_space(space: Space, data: SpaceData, *, actor: Any) -> Space:
 def set_space_exception(space: Space, day: date, hours: list[list[str]] | None, *, actor: Any,
                         note: str | None = None) -> SpaceException:
     """Make ``day`` closed (``hours`` empty/None) or open at other hours; replaces an earlier exception."""
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     try:
         cleaned = clean_ranges(hours or [])
     except ValueError as exc:
@@ -479,7 +474,7 @@ def set_space_exception(space: Space, day: date, hours: list[list[str]] | None, 
 
 def delete_space_exception(row: SpaceException, *, actor: Any) -> None:
     """Remove an exception day (the weekly hours apply again)."""
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     audit(actor, "space.exception_delete", "space", row.space_id, day=row.day.isoformat())
     db.session.delete(row)
     db.session.flush()
@@ -672,7 +667,7 @@ def create_booking(space: Space, start: datetime, end: datetime, title: str, act
     capacity and the no-overlap guarantee apply. Raises ``ValidationError`` (fields ``start``,
     ``end``, ``title``, ``headcount``), ``Forbidden`` (not staff), ``BookingConflict`` (409).
     """
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     title = _clean_title(title)
     start, end = _aware(start, "start"), _aware(end, "end")
     _check_interval(space, start, end, strict=strict, headcount=headcount)
@@ -760,7 +755,7 @@ def create_recurring_booking(space: Space, start: datetime, end: datetime, title
     ``skipped``. ``override_reason`` lets staff book closed dates too. The rule must end (COUNT or
     UNTIL) within the booking horizon. Without ``rrule`` this is :func:`create_booking`.
     """
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     title = _clean_title(title)
     start, end = _aware(start, "start"), _aware(end, "end")
     _check_interval(space, start, end, strict=strict, headcount=headcount)
@@ -842,7 +837,7 @@ def move_booking(booking: Booking, start: datetime, end: datetime, actor: Any, n
     Its own old interval does not count as a conflict. ``sequence`` goes up by one. A booking that
     came from an NGO request tells the requester by mail (unless ``notify`` is false).
     """
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     if booking.status == "cancelled":
         raise Conflict(_l("A cancelled booking cannot be moved."), code="cancelled")
     space = booking.space
@@ -884,7 +879,7 @@ def _requester_of(booking: Booking) -> User | None:
 def cancel_booking(booking: Booking, actor: Any, now: datetime, *, reason: str | None = None,
                    notify: bool = True) -> Booking:
     """Free the booking's time (idempotent). A booking that came from an NGO request tells the requester."""
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     if booking.status == "cancelled":
         return booking
     booking.status = "cancelled"
@@ -904,7 +899,7 @@ def cancel_booking_group(group_id: str, actor: Any, now: datetime, *, from_start
                          reason: str | None = None) -> list[Booking]:
     """Cancel the live bookings of one recurring booking that start at ``from_start`` or later
     (default: the ones not yet started)."""
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     since = max(now, from_start) if from_start is not None else now
     rows = list(db.session.scalars(select(Booking).where(Booking.group_id == group_id, Booking.status != "cancelled",
                                                          Booking.starts_at >= since).order_by(Booking.starts_at)))
@@ -1182,7 +1177,7 @@ def approve_booking_request(req: BookingRequest, actor: Any, now: datetime, *,
                             override_reason: str | None = None) -> Booking:
     """Staff approve: the request becomes a booking with the same guarantee. A time taken meanwhile
     raises ``BookingConflict`` (the request stays pending); the requester gets mail."""
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     if req.status != "pending":
         raise Conflict(_l("The request has already been handled (%(status)s).", status=request_status_label(req.status)),
                        code="already_decided")
@@ -1204,7 +1199,7 @@ def approve_booking_request(req: BookingRequest, actor: Any, now: datetime, *,
 
 def decline_booking_request(req: BookingRequest, actor: Any, now: datetime, *, reason: str) -> BookingRequest:
     """Staff decline with a reason, which the requester receives by mail."""
-    _require_staff(actor)
+    require_staff(actor, system_allowed=True)
     reason = (reason or "").strip()
     if not reason:
         raise _error(_l("Tell the requester why the request is declined."), "reason", "required")

@@ -67,6 +67,16 @@ def _is_staff() -> bool:
     return current_user.is_authenticated and current_user.is_staff
 
 
+def _refused(form, exc: DomainError) -> tuple[list[services.ConflictItem], int]:
+    """Undo a refused booking write and show why on the form: (conflicting bookings, status)."""
+    db.session.rollback()
+    if isinstance(exc, services.BookingConflict):
+        form.form_errors.append(str(exc.message))
+        return exc.conflicts, 409
+    populate_errors(form, exc)
+    return [], 400
+
+
 # --- public: list, detail, finder -------------------------------------------------------------
 
 @bp.get("/")
@@ -320,15 +330,8 @@ def new_booking(space_id: int):
                 space, start, end, form.title.data, current_user, utcnow(), rrule=rrule,
                 skip_conflicts=form.skip_conflicts.data, override_reason=form.override_reason.data,
                 headcount=form.headcount.data, purpose=form.purpose.data)
-        except services.BookingConflict as exc:
-            db.session.rollback()
-            conflicts = exc.conflicts
-            form.form_errors.append(str(exc.message))
-            status = 409
         except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-            status = 400
+            conflicts, status = _refused(form, exc)
         else:
             if checking:
                 # Nothing is saved on a check: the same rules ran, now undo.
@@ -376,15 +379,8 @@ def move_booking(space_id: int, booking_id: int):
             start, end = _interval_from_form(form, space.timezone)
             services.move_booking(booking, start, end, current_user, utcnow(),
                                   override_reason=form.override_reason.data)
-        except services.BookingConflict as exc:
-            db.session.rollback()
-            conflicts = exc.conflicts
-            form.form_errors.append(str(exc.message))
-            status = 409
         except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-            status = 400
+            conflicts, status = _refused(form, exc)
         else:
             db.session.commit()
             flash(_("The booking was moved."), "success")
@@ -428,15 +424,8 @@ def request_booking(space_id: int):
             start, end = _interval_from_form(form, space.timezone)
             services.create_booking_request(space, start, end, title=form.title.data, purpose=form.purpose.data,
                                             headcount=form.headcount.data, actor=current_user, now=utcnow())
-        except services.BookingConflict as exc:
-            db.session.rollback()
-            conflicts = exc.conflicts
-            form.form_errors.append(str(exc.message))
-            status = 409
         except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-            status = 400
+            conflicts, status = _refused(form, exc)
         else:
             db.session.commit()
             flash(_("Your request was sent. You will get an email when it has been handled."), "success")

@@ -25,12 +25,24 @@ from app.extensions import db
 MIN_PASSWORD_LENGTH = 10
 
 
-def normalize_email(value: str, *, field: str = "email") -> str:
-    """A syntactically valid, lower-cased address (no DNS look-up: tests and demos run offline)."""
+def normalize_email(value: str, *, field: str = "email", lookup: bool = False) -> str:
+    """A syntactically valid, lower-cased address (no DNS look-up: tests and demos run offline).
+
+    Addresses we will write to must work on every mail server: letters such as ä before the @
+    need SMTPUTF8, which the city's relay may not offer, so they are refused here with a message
+    the person can act on (a mail that can never arrive would leave them without a confirmation).
+    An internationalised domain is kept in its ASCII (punycode) form, which every server takes.
+    ``lookup=True`` (finding someone's existing data) accepts any address.
+    """
+    text = (value or "").strip()
     try:
-        return validate_email((value or "").strip(), check_deliverability=False).normalized.lower()
+        result = validate_email(text, check_deliverability=False, allow_smtputf8=lookup)
     except EmailNotValidError:
+        if not lookup and "@" in text and not text.rsplit("@", 1)[0].isascii():
+            raise ValidationError(_l("Letters such as ä, ö or å cannot be used before the @ sign of an "
+                                     "email address. Please give another address."), field=field) from None
         raise ValidationError(_l("Enter a valid email address."), field=field) from None
+    return (result.normalized if lookup else result.ascii_email or result.normalized).lower()
 
 
 def check_password_strength(password: str) -> None:

@@ -6,14 +6,13 @@ from email import policy
 from datetime import datetime, timedelta
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_mail import Message
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.core.types import utcnow
 from app.extensions import db, mail
@@ -33,7 +32,7 @@ def enqueue(recipient: str, template: str, *, locale: str = "fi", ics: bytes | s
     with force_locale(locale):
         text_module = env.get_template(f"email/{template}.txt").make_module(context)
         html = env.get_template(f"email/{template}.html").render(context)
-    subject = str(getattr(text_module, "subject", "Kohtaamo")).strip()
+    subject = clean_header(getattr(text_module, "subject", "Kohtaamo"))[:300]
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "kohtaamo.local"
     message = OutboxMessage(
         recipient=recipient, subject=subject, text_body=str(text_module).strip() + "\n", html_body=html,
@@ -44,36 +43,56 @@ def enqueue(recipient: str, template: str, *, locale: str = "fi", ics: bytes | s
     return message
 
 
-class _OutboxMail(Message):
-    """A Flask-Mail message built from an outbox row: text + HTML (+ iMIP calendar) alternatives."""
+def clean_header(value: object) -> str:
+    """One line of printable text: every line break or control character becomes a space.
 
-    def __init__(self, row: OutboxMessage, sender: str) -> None:
-        super().__init__(subject=row.subject, recipients=[row.recipient], body=row.text_body,
-                         html=row.html_body, sender=sender)
-        self.row = row
-        self.msgId = row.message_id
+    The one place header values are made: a meeting title with a line break (or any other text a
+    user typed) can never start a new header (``Bcc:`` injection) or make the message unsendable.
+    """
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value or ""))
+    return " ".join(text.split())
 
-    def _message(self):
-        if not self.row.ics:
-            return super()._message()
-        # iMIP wants text, HTML and text/calendar side by side in one multipart/alternative,
-        # with METHOD repeated as a MIME parameter (RFC 6047); Flask-Mail has no such part.
-        msg = MIMEMultipart("alternative")
-        msg.attach(MIMEText(self.row.text_body, "plain", "utf-8"))
-        if self.row.html_body:
-            msg.attach(MIMEText(self.row.html_body, "html", "utf-8"))
-        calendar = MIMEText(self.row.ics, "calendar", "utf-8")
-        calendar.set_param("method", self.row.ics_method or "REQUEST")
+
+class UnsendableMessage(Exception):
+    """This message can never be sent as it is: mark it failed at once, with the reason."""
+
+
+def _needs_smtputf8(row: OutboxMessage) -> bool:
+    return not row.recipient.isascii()
+
+
+def _check_recipient(recipient: str) -> None:
+    if not recipient or clean_header(recipient) != recipient or recipient.count("@") != 1:
+        raise UnsendableMessage(f"invalid recipient address {recipient!r}")
+
+
+def build_message(row: OutboxMessage) -> bytes:
+    """The message on the wire: text + HTML (+ iMIP text/calendar) alternatives, headers clean.
+
+    iMIP wants the three parts side by side in one multipart/alternative with METHOD repeated as a
+    MIME parameter (RFC 6047). ``policy.SMTP`` writes CRLF and RFC 2047-encodes a non-ASCII subject
+    or sender name; an internationalised address needs ``SMTPUTF8`` (raw UTF-8 headers) instead.
+    """
+    _check_recipient(row.recipient)
+    msg = MIMEMultipart("alternative")
+    msg.attach(MIMEText(row.text_body or "", "plain", "utf-8"))
+    if row.html_body:
+        msg.attach(MIMEText(row.html_body, "html", "utf-8"))
+    if row.ics:
+        calendar = MIMEText(row.ics, "calendar", "utf-8")
+        calendar.set_param("method", clean_header(row.ics_method) or "REQUEST")
         msg.attach(calendar)
-        # CRLF line endings on the wire, as Flask-Mail does. Set before the headers so that a
-        # non-ASCII subject or sender name is RFC 2047-encoded instead of failing to serialise.
-        msg.policy = policy.SMTP
-        msg["Subject"] = self.row.subject
-        msg["From"] = self.sender
-        msg["To"] = self.row.recipient
-        msg["Date"] = formatdate(self.date, localtime=True)
-        msg["Message-ID"] = self.msgId
-        return msg
+    msg.policy = policy.SMTPUTF8 if _needs_smtputf8(row) else policy.SMTP
+    try:
+        msg["Subject"] = clean_header(row.subject) or "Kohtaamo"
+        msg["From"] = clean_header(_sender())
+        msg["To"] = row.recipient
+        msg["Date"] = formatdate(localtime=True)
+        msg["Message-ID"] = clean_header(row.message_id)
+        return msg.as_bytes()
+    except (UnicodeError, ValueError, LookupError, TypeError) as exc:
+        raise UnsendableMessage(f"cannot be encoded: {type(exc).__name__}: {exc}") from None
+
 
 
 def backoff(attempts: int) -> timedelta:
@@ -107,28 +126,91 @@ def _sender() -> str:
     return current_app.config["MAIL_DEFAULT_SENDER"]
 
 
+class _NoServer(Exception):
+    """The SMTP server cannot be reached: every message of the batch waits for its backoff."""
+
+
+class _Connection:
+    """The SMTP connection of one batch, opened when first needed and again after a drop."""
+
+    def __init__(self) -> None:
+        self._connection = None
+
+    @property
+    def host(self) -> smtplib.SMTP:
+        if self._connection is None:
+            try:
+                connection = mail.connect()
+                connection.__enter__()
+                connection.host.ehlo_or_helo_if_needed()  # has_extn() needs the EHLO answer
+            except (OSError, smtplib.SMTPException) as exc:
+                raise _NoServer(exc) from exc
+            self._connection = connection
+        return self._connection.host
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.__exit__(None, None, None)
+            except (OSError, smtplib.SMTPException):
+                pass
+            self._connection = None
+
+
+def _send(connection: _Connection, row: OutboxMessage, data: bytes) -> None:
+    host = connection.host
+    options: list[str] = []
+    if _needs_smtputf8(row):
+        if not host.has_extn("smtputf8"):
+            raise UnsendableMessage("the mail server does not offer SMTPUTF8, needed for an "
+                                    "internationalised address")
+        options.append("SMTPUTF8")
+    try:
+        host.sendmail(parseaddr(clean_header(_sender()))[1], [row.recipient], data, options)
+    except smtplib.SMTPRecipientsRefused as exc:
+        if all(code >= 500 for code, _msg in exc.recipients.values()):
+            raise UnsendableMessage(f"recipient refused: {exc.recipients}") from None
+        raise
+    except smtplib.SMTPServerDisconnected:
+        connection.close()
+        raise
+
+
 def deliver_due(*, now: datetime | None = None, limit: int = 50) -> tuple[int, int]:
-    """Send one batch of due mail over SMTP; returns (sent, failed attempts)."""
+    """Send one batch of due mail over SMTP; returns (sent, failed attempts).
+
+    Each message stands alone: one that can never be sent (a bad address, an SMTPUTF8 address the
+    server cannot take, anything that fails to encode) is marked failed with its reason at once
+    and the rest of the batch goes on. If the worker itself is stopped mid-batch, the messages not
+    yet tried are released (due again now) instead of waiting for their lease to run out.
+    """
     now = now or utcnow()
     rows = claim_due(now, limit=limit)
     if not rows:
         return 0, 0
     sent = failed = 0
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    pending = [row.id for row in rows]
+    connection = _Connection()
     try:
-        connection = mail.connect()
-        connection.__enter__()
-    except (OSError, smtplib.SMTPException) as exc:
-        for row in rows:
-            _record_failure(row, exc, now, max_attempts)
-        db.session.commit()
-        return 0, len(rows)
-    try:
-        for row in rows:
+        for index, row in enumerate(rows):
             try:
-                connection.send(_OutboxMail(row, _sender()))
+                _send(connection, row, build_message(row))
+            except _NoServer as exc:
+                for waiting in rows[index:]:
+                    _record_failure(waiting, exc.__cause__, now, max_attempts)
+                db.session.commit()
+                return sent, failed + len(rows) - index
+            except UnsendableMessage as exc:
+                _record_failure(row, exc, now, max_attempts, permanent=True)
+                failed += 1
             except (OSError, smtplib.SMTPException) as exc:
                 _record_failure(row, exc, now, max_attempts)
+                failed += 1
+            except Exception as exc:  # noqa: BLE001 — one message's bug must not stop the others
+                current_app.logger.exception("mail %s could not be sent", row.id)
+                connection.close()  # its state is unknown after an unexpected error
+                _record_failure(row, exc, now, max_attempts, permanent=True)
                 failed += 1
             else:
                 row.status = "sent"
@@ -136,17 +218,29 @@ def deliver_due(*, now: datetime | None = None, limit: int = 50) -> tuple[int, i
                 row.last_error = None
                 sent += 1
             db.session.commit()  # one row at a time: a crash later does not resend this one
+            pending.remove(row.id)
+    except BaseException:
+        _release(pending, now)
+        raise
     finally:
-        try:
-            connection.__exit__(None, None, None)
-        except (OSError, smtplib.SMTPException):
-            pass
+        connection.close()
     return sent, failed
 
 
-def _record_failure(row: OutboxMessage, exc: Exception, now: datetime, max_attempts: int) -> None:
+def _release(ids: list[int], now: datetime) -> None:
+    """Give back the lease of messages that were claimed but not tried."""
+    db.session.rollback()
+    if ids:
+        db.session.execute(update(OutboxMessage)
+                           .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "queued")
+                           .values(next_attempt_at=now, attempts=OutboxMessage.attempts - 1))
+        db.session.commit()
+
+
+def _record_failure(row: OutboxMessage, exc: Exception, now: datetime, max_attempts: int, *,
+                    permanent: bool = False) -> None:
     row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-    if row.attempts >= max_attempts:
+    if permanent or row.attempts >= max_attempts:
         row.status = "failed"
     else:
         row.next_attempt_at = now + backoff(row.attempts)
@@ -161,5 +255,8 @@ def due_messages(now: datetime | None = None) -> list[OutboxMessage]:
 
 
 def render_as_text(row: OutboxMessage) -> str:
-    """The message as it would be sent, for the dry run."""
-    return _OutboxMail(row, _sender()).as_string()
+    """The message as it would be sent, for the dry run; never raises (a bad one says why)."""
+    try:
+        return build_message(row).decode("utf-8", errors="replace")
+    except Exception as exc:  # noqa: BLE001 — the dry run shows every message, bad ones included
+        return f"To: {row.recipient!r}\nSubject: {row.subject!r}\n(cannot be sent: {exc})"

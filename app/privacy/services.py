@@ -38,7 +38,7 @@ def subject_for(person: User | str) -> Subject:
     if isinstance(person, User):
         return Subject(email=person.email.lower(), user=person)
     try:
-        email = normalize_email(person)
+        email = normalize_email(person, lookup=True)
     except ValidationError:
         email = (person or "").strip().lower()
         if not email:

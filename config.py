@@ -45,10 +45,19 @@ class Config:
     MAIL_MAX_ATTEMPTS = 8
     MAIL_LEASE_SECONDS = 300
 
+    # Reverse proxies in front (nginx, a load balancer): the client address is then taken from the
+    # last TRUSTED_PROXIES entries of X-Forwarded-For (Werkzeug's ProxyFix). 0 = trust no header.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Largest request body in bytes; a larger one gets 413 before anything is read.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
+    # Every form field without a bound of its own stays under this many characters.
+    MAX_FORM_MEMORY_SIZE = 500_000
+
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # per client address (all attempts)
+    LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"  # per account, failed attempts only, from any address
 
     LANGUAGES = ("fi", "sv", "en")
     BABEL_DEFAULT_LOCALE = "fi"

@@ -50,6 +50,13 @@ def create_app(config_class: type = Config, overrides: dict[str, Any] | None = N
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the proxies we run may say who the client is; without them X-Forwarded-For is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
     _init_extensions(app)
     _register_blueprints(app)
 

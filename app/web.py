@@ -64,6 +64,18 @@ def register_web_hooks(app: Flask) -> None:
 
     app.jinja_env.filters["local"] = to_local
 
+    def refuse_large_bodies():
+        """413 from the announced length alone, before a byte of the body is read (CONTRACT).
+
+        First of all hooks (CSRF and the rate limiter would otherwise parse the form). A body
+        without a length is cut at the limit by Werkzeug while it is read (also 413).
+        """
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and request.content_length is not None and request.content_length > limit:
+            abort(413)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_large_bodies)
+
     @app.before_request
     def reject_nul_characters():
         """NUL cannot be stored in PostgreSQL text (it would be a 500): refuse it up front as malformed."""

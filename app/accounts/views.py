@@ -1,6 +1,8 @@
 """Login, logout, password reset and the profile page (language, API tokens, calendar feed)."""
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -22,8 +24,23 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    """The account a login or reset is aimed at, whatever address it comes from."""
+    email = request.form.get("email", "")
+    return "account:" + hashlib.sha256(" ".join(email.split()).lower().encode()).hexdigest()
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302  # a successful login or reset request redirects
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("pages.index"))
@@ -55,6 +72,7 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

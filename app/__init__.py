@@ -96,8 +96,10 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        """The session's user, only while its session version is current (see User.get_id)."""
+        from app.accounts.services import user_for_session_id
+
+        return user_for_session_id(user_id)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -50,6 +50,18 @@ def create_user(email, role, name, org_id, password, locale):
                + ("" if password else "; a set-password link was queued by mail"))
 
 
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_user(email):
+    """Close an account: login and API tokens stop working, every session ends."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    services.deactivate_user(user)
+    db.session.commit()
+    click.echo(f"deactivated user {user.id} {user.email}")
+
+
 @tokens_cli.command("create")
 @click.argument("email")
 @click.option("--label", default="", help="What the token is for.")

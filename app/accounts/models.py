@@ -58,11 +58,18 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped to revoke the personal calendar feed URL (the token is derived from it).
     feed_token_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Part of the id kept in the session cookie: bumping it ends every session of the user
+    # (logout, password change or reset, deactivation, erasure). Cookies are signed, not stored.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization | None] = relationship(back_populates="members")
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session version."""
+        return f"{self.id}:{self.session_version or 1}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -90,10 +90,37 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def set_password(user: User, password: str, *, actor: Any = None) -> None:
-    """Replace the password (also invalidates outstanding reset links, which sign the old hash)."""
+    """Replace the password (also invalidates outstanding reset links, which sign the old hash)
+    and end every session of the user."""
     check_password_strength(password)
     user.password_hash = generate_password_hash(password)
+    end_sessions(user)
     audit(actor or user, "user.password", "user", user.id)
+
+
+def end_sessions(user: User) -> None:
+    """Every session cookie issued to ``user`` so far stops working on its next request."""
+    user.session_version = (user.session_version or 1) + 1
+
+
+def user_for_session_id(session_id: str) -> User | None:
+    """The active user of a session id ``"<user id>:<session version>"`` (User.get_id), or None."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    if int(user_id) > 2**31 - 1:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or int(version) != (user.session_version or 1):
+        return None
+    return user
+
+
+def deactivate_user(user: User, *, actor: Any = None) -> None:
+    """Close an account: no login, no API token, every session ended."""
+    user.active = False
+    end_sessions(user)
+    audit(actor, "user.deactivate", "user", user.id)
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:

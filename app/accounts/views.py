@@ -62,6 +62,9 @@ def login():
 @bp.post("/logout")
 def logout():
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)  # every device, and any copy of the cookie
+        db.session.commit()
     logout_user()
     session.clear()
     if lang:

@@ -188,6 +188,7 @@ def _erase_account(subject: Subject, *, actor: Any, now: datetime) -> int:
     user.organization_id = None
     user.active = False
     user.feed_token_version += 1  # the personal calendar feed URL stops working
+    user.session_version = (user.session_version or 1) + 1  # every session ends
     return 1
 
 

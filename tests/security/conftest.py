@@ -180,7 +180,7 @@ def role_client(app: Flask, world: World, role: str):
     client = app.test_client()
     if role != "anonymous":
         with client.session_transaction() as session:
-            session["_user_id"] = str(world.users[role].id)
+            session["_user_id"] = world.users[role].get_id()
             session["_fresh"] = True
     return client
 

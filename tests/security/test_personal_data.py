@@ -62,7 +62,7 @@ def test_crawl_is_not_vacuous(app, world):
     """The distinctive data really is in the database and shows up where it should."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(world.users["ngo_a"].id)
+        session["_user_id"] = world.users["ngo_a"].get_id()
         session["_fresh"] = True
     assert SECRET_NEEDS in client.get("/privacy/my-data/export.json").get_data(as_text=True)
 

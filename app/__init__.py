@@ -117,10 +117,27 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports.views import bp as reports_bp
     from app.spaces.views import bp as spaces_bp, requests_bp as booking_requests_bp
 
+    from app.core import visibility
+    from app.meetings import visibility as _meetings_visibility  # noqa: F401  (series/occurrence ids)
+    from app.feedback import topic_visibility as _topic_visibility  # noqa: F401  (proposal ids)
+
+    visibility.install(app, _viewer)
     for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, meetings_bp, registrations_bp,
                       spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp, reports_bp,
                       privacy_bp):
         app.register_blueprint(blueprint)
+
+
+def _viewer():
+    """Who is asking: the Bearer token's user on the API, the session's user on pages."""
+    from flask import request
+    from flask_login import current_user
+
+    if request.path.startswith("/api/"):
+        from app.api.core import current_api_user
+
+        return current_api_user(None)
+    return current_user
 
 
 def _register_cli(app: Flask) -> None:

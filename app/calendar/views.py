@@ -94,10 +94,11 @@ def _serve(plan: feeds.Plan | None):
     return response
 
 
-@bp.before_request
-def _feeds_only_read():
-    """Feeds never write: on SQLite, do not take the write lock every other request waits for."""
-    if request.endpoint in _READERS:
+@bp.url_value_preprocessor
+def _feeds_only_read(endpoint, _values):
+    """Feeds never write: on SQLite, do not take the write lock every other request waits for.
+    (Before every before_request hook, some of which read the database.)"""
+    if endpoint in _READERS:
         read_only_session()
 
 

@@ -33,7 +33,8 @@ def index():
     status = request.args.get("status")
     status = status if status in TOPIC_STATUSES else None
     page = max(request.args.get("page", 1, type=int), 1)
-    pagination = topics.topics_page(page=page, per_page=current_app.config["PAGE_SIZE"], status=status)
+    pagination = topics.topics_page(page=page, per_page=current_app.config["PAGE_SIZE"], status=status,
+                                    viewer=current_user)
     return render_template("topics/index.html", pagination=pagination, status=status, statuses=TOPIC_STATUSES)
 
 

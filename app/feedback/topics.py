@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.core.audit import audit
@@ -170,9 +170,15 @@ def topics_for_occurrence(occurrence_id: int, user: Any = None) -> tuple[list[To
     return proposals, voted
 
 
-def topics_page(*, page: int, per_page: int, status: str | None = None, series_id: int | None = None):
-    """All proposals with their status, newest first (paginated, related rows eager-loaded)."""
+def topics_page(*, page: int, per_page: int, status: str | None = None, series_id: int | None = None,
+                viewer: Any = None):
+    """All proposals ``viewer`` may see with their status, newest first (paginated, eager-loaded)."""
+    from app.meetings.models import MeetingSeries
+    from app.meetings.visibility import visible_series_clause
+
     query = (select(TopicProposal)
+             .outerjoin(MeetingSeries, MeetingSeries.id == TopicProposal.series_id)
+             .where(or_(TopicProposal.series_id.is_(None), visible_series_clause(viewer)))
              .options(joinedload(TopicProposal.organization), joinedload(TopicProposal.series),
                       joinedload(TopicProposal.occurrence), joinedload(TopicProposal.linked_occurrence))
              .order_by(TopicProposal.created_at.desc(), TopicProposal.id.desc()))

@@ -15,6 +15,7 @@ from app.core.i18n import current_language
 from app.core.types import utcnow
 from app.errors import DomainError, NotFound
 from app.extensions import db, limiter
+from app.meetings.visibility import visible_occurrence_or_404
 from app.meetings import registrations as services
 from app.meetings.models import MeetingOccurrence
 from app.meetings.registration_forms import CancelForm, MessageForm, QuickRegistrationForm, RegistrationForm
@@ -43,14 +44,11 @@ def _status_label(status: str) -> str:
 
 
 def _visible_occurrence(occurrence_id: int) -> MeetingOccurrence:
-    """Published (or cancelled) series are public; drafts only for staff."""
+    """Published (or cancelled) series are public; drafts only for staff (app.meetings.visibility)."""
     try:
-        occurrence = services.get_occurrence(occurrence_id)
+        return visible_occurrence_or_404(occurrence_id, current_user)
     except NotFound:
         abort(404)
-    if occurrence.series.status == "draft" and not (current_user.is_authenticated and current_user.is_staff):
-        abort(404)
-    return occurrence
 
 
 def _privacy_url() -> str:

@@ -781,11 +781,10 @@ def move_occurrence(occurrence: MeetingOccurrence, *, starts_at: datetime, ends_
 
 # --- queries ------------------------------------------------------------------------------------
 def get_series(series_id: int, *, viewer: Any = None) -> MeetingSeries:
-    """A series visible to ``viewer`` (drafts and cancelled ones for staff only) or NotFound."""
-    series = db.session.get(MeetingSeries, series_id)
-    if series is None or (series.status == "draft" and not _is_staff(viewer)):
-        raise NotFound(_l("The meeting was not found."))
-    return series
+    """A series visible to ``viewer`` (drafts for staff only) or NotFound: the one rule of visibility."""
+    from app.meetings.visibility import visible_series_or_404
+
+    return visible_series_or_404(series_id, viewer)
 
 
 def series_page(*, page: int, per_page: int, status: str | None = None, viewer: Any = None):

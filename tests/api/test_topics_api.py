@@ -44,5 +44,6 @@ def test_errors(client, make):
     past = make.occurrence(start_local=datetime.now() - timedelta(days=3))
     closed = client.post(f"/api/v1/occurrences/{past.id}/topics", json={"title": "Myöhässä"}, headers=ngo)
     assert closed.status_code == 409 and closed.json["error"] == "closed"
-    bad_status = client.patch("/api/v1/topics/1", json={"status": "maybe"}, headers=make.auth("staff"))
+    topic = client.post(f"/api/v1/occurrences/{occ.id}/topics", json={"title": "Hyvä aihe"}, headers=ngo).json
+    bad_status = client.patch(f"/api/v1/topics/{topic['id']}", json={"status": "maybe"}, headers=make.auth("staff"))
     assert bad_status.status_code == 422

@@ -59,6 +59,10 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"  # per client address (all attempts)
     LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"  # per account, failed attempts only, from any address
 
+    # Registrations an NGO user makes for other people through the API (staff are not limited).
+    API_PROXY_REGISTRATIONS_PER_OCCURRENCE = int(os.environ.get("API_PROXY_REGISTRATIONS_PER_OCCURRENCE", "10"))
+    API_PROXY_REGISTRATIONS_PER_DAY = int(os.environ.get("API_PROXY_REGISTRATIONS_PER_DAY", "50"))
+
     LANGUAGES = ("fi", "sv", "en")
     BABEL_DEFAULT_LOCALE = "fi"
     BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"

@@ -11,6 +11,7 @@ from app.api.schemas import ApiModel, Error
 from app.core.i18n import to_local
 from app.meetings import registrations as services
 from app.meetings.models import Registration
+from app.meetings.proxy_limits import check_on_behalf
 
 
 class RegistrationIn(ApiModel):
@@ -67,15 +68,19 @@ def registration_json(registration: Registration, position: int | None = None) -
 
 @endpoint("/occurrences/<int:occurrence_id>/registrations", "POST", summary="Register for an occurrence",
           tag="registrations", role="ngo", body=RegistrationIn,
-          responses={201: RegistrationCreated, 404: Error, 409: Error, 422: Error})
+          responses={201: RegistrationCreated, 403: Error, 404: Error, 409: Error, 422: Error,
+                     429: Error})
 def create_registration(user, occurrence_id: int, data: RegistrationIn):
     """Confirmed when the seats fit, else waitlisted; 409 ``full`` without a waiting list,
     ``closed`` when registration is closed or the occurrence cancelled, ``duplicate`` for a second
-    live registration by the same email."""
+    live registration by the same email. For others than oneself: only one's own organisation (403),
+    at most API_PROXY_REGISTRATIONS_PER_OCCURRENCE per occurrence (409 ``limit_reached``) and
+    API_PROXY_REGISTRATIONS_PER_DAY per 24 hours (429); staff are not limited."""
     occurrence = services.get_occurrence(occurrence_id)
     raw = data.model_dump()
     raw["user_id"] = user.id  # the API user may cancel what they registered
     clean = services.clean_registration_data(raw, series=occurrence.series, require_consent=False)
+    check_on_behalf(user, occurrence.id, data.email, data.organization_id)  # valid input, but allowed?
     registration = services.register(occurrence, clean, actor=user)
     return {"id": registration.id, "status": registration.status, "occurrence_id": occurrence.id,
             "seats": registration.seats}, 201

@@ -23,14 +23,10 @@ def index():
 
 @bp.get("/lang/<code>")
 def switch_language(code: str):
-    """Remember the chosen language in the session (and on the profile when logged in)."""
-    from flask_login import current_user
-
+    """Remember the chosen language in the session. A GET (a link, a prefetch) changes nothing
+    stored: the profile's language is saved only by the profile form's POST."""
     if code in LANGUAGES:
         session["lang"] = code
-        if current_user.is_authenticated and current_user.locale != code:
-            current_user.locale = code
-            db.session.commit()
     return redirect(safe_next(request.args.get("next")))
 
 

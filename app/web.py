@@ -94,6 +94,11 @@ def register_web_hooks(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if app.config["BASE_URL"].startswith("https://"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        personal_request = current_user.is_authenticated or bool(request.headers.get("Authorization"))
+        if response.mimetype != "text/html" and personal_request:
+            # API answers to a token, CSV/XLSX/JSON downloads of a logged-in user: never kept by a
+            # browser or shared cache (lists of registrants, reports).
+            headers["Cache-Control"] = "no-store"
         if response.mimetype == "text/html":
             # A secret link (manage, privacy, password reset) is as personal as a logged-in page.
             secret_link = any("token" in key for key in (request.view_args or {}))

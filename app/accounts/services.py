@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.accounts.models import ROLE_RANK, ApiToken, Organization, User
 from app.accounts.validators import check_district, normalize_business_id
 from app.core.audit import audit
+from app.core.urls import is_web_url
 from app.core.types import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
@@ -221,10 +222,16 @@ def clean_organization_data(raw: dict[str, Any]) -> OrganizationData:
         district = check_district(raw.get("district"))
     except ValueError as exc:
         errors["district"] = [exc.args[0]]
+    website = (raw.get("website") or "").strip() or None
+    if website and (len(website) > 300 or not is_web_url(website)):
+        errors["website"] = [_l("Enter a full web address starting with https://.")]
+    description = (raw.get("description") or "").strip() or None
+    if description and len(description) > 2000:
+        errors["description"] = [_l("At most 2000 characters.")]
     if errors:
         raise ValidationError(_l("Check the highlighted fields."), fields=errors)
     return OrganizationData(name=name, email=email, business_id=business_id, district=district,
-                            website=(raw.get("website") or "").strip() or None,
+                            website=website,
                             description=(raw.get("description") or "").strip() or None)
 
 

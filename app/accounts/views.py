@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from app.accounts import services
-from app.accounts.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, TokenForm
+from app.accounts.forms import ForgotPasswordForm, LanguageForm, LoginForm, ResetPasswordForm, TokenForm
 from app.accounts.models import ApiToken, User
 from app.core.forms import populate_errors
 from app.errors import DomainError
@@ -110,13 +110,34 @@ def reset_password(token: str):
     return render_template("accounts/reset.html", form=form), 400 if form.errors else 200
 
 
+def _profile_page(*, new_token: str | None = None, language_form: LanguageForm | None = None,
+                  status: int = 200):
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
+                                .order_by(ApiToken.created_at.desc())).all()
+    if language_form is None:
+        language_form = LanguageForm(locale=current_user.locale)
+    return render_template("accounts/profile.html", tokens=tokens, form=TokenForm(), new_token=new_token,
+                           language_form=language_form), status
+
+
 @bp.get("/profile")
 @login_required
 def profile():
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
-                                .order_by(ApiToken.created_at.desc())).all()
-    return render_template("accounts/profile.html", tokens=tokens, form=TokenForm(),
-                           new_token=session.pop("new_token", None))
+    return _profile_page()
+
+
+@bp.post("/profile/language")
+@login_required
+def set_language():
+    """The language of the user's mails and pages, stored on the profile (only by this POST)."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return _profile_page(language_form=form, status=400)
+    current_user.locale = form.locale.data
+    db.session.commit()
+    session["lang"] = form.locale.data
+    flash(_("Your language was saved."), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.post("/profile/tokens")
@@ -128,8 +149,9 @@ def create_token():
         return redirect(url_for("accounts.profile"))
     _token, plain = services.create_api_token(current_user, form.label.data or "")
     db.session.commit()
-    session["new_token"] = plain  # shown once on the next page, then gone
-    return redirect(url_for("accounts.profile"))
+    # Shown once, in this answer only (no-store): never put in the session cookie, which is
+    # signed but readable by anyone who gets hold of it.
+    return _profile_page(new_token=plain)
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")

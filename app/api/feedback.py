@@ -137,16 +137,25 @@ def _has_voted(proposal: TopicProposal, user) -> bool:
                                                         TopicVote.user_id == user.id)) is not None
 
 
+class TopicsQuery(schemas.ApiModel):
+    page: int = Field(default=1, ge=1, le=1_000_000, description="Page number, from 1")
+    per_page: int = Field(default=100, ge=1, le=100, description="Topics per page (at most 100)")
+
+
 @endpoint("/occurrences/<int:occurrence_id>/topics", "GET", summary="Agenda topics proposed for an occurrence",
-          tag="topics", role="ngo", responses={200: list[Topic], 404: schemas.Error})
-def list_topics(user, occurrence_id: int):
+          tag="topics", role="ngo", query=TopicsQuery, responses={200: list[Topic], 404: schemas.Error,
+                                                                  422: schemas.Error})
+def list_topics(user, occurrence_id: int, params: TopicsQuery):
+    """Most supported first, one page at a time."""
     _occurrence_or_404(occurrence_id)
-    proposals, voted = topics.topics_for_occurrence(occurrence_id, user)
-    return [topic_json(p, p.id in voted) for p in proposals]
+    pagination, voted = topics.occurrence_topics_page(occurrence_id, user, page=params.page,
+                                                      per_page=params.per_page)
+    return [topic_json(p, p.id in voted) for p in pagination.items]
 
 
 @endpoint("/occurrences/<int:occurrence_id>/topics", "POST", summary="Propose an agenda topic", tag="topics",
           role="ngo", body=TopicIn, responses={201: Topic, 404: schemas.Error, 409: schemas.Error, 422: schemas.Error})
+# 409 ``limit_reached``: the caller has proposed TOPICS_PER_USER_PER_OCCURRENCE topics for it already.
 def propose_topic(user, occurrence_id: int, data: TopicIn):
     occurrence = _occurrence_or_404(occurrence_id)
     proposal = topics.propose_topic(occurrence, topics.TopicData(data.title, data.description), actor=user)

@@ -47,7 +47,10 @@ def space_staff_token(user: User, space_id: int) -> str:
 
 def _split(token: str) -> tuple[User, str] | None:
     user_id, dot, mac = (token or "").partition(".")
-    if not dot or not user_id.isdigit() or len(user_id) > 12 or not mac:
+    # ASCII digits only ("١٢".isdigit() is true too) and an id the database's integer can hold.
+    if not dot or not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 10 or not mac:
+        return None
+    if int(user_id) > 2**31 - 1:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active:

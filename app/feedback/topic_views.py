@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.core.auth import role_required
+from app.core.paging import bounded_page
 from app.core.forms import populate_errors
 from app.core.types import utcnow
 from app.errors import DomainError, Forbidden
@@ -32,7 +33,7 @@ def index():
     """Every proposal with its status (filterable, paginated)."""
     status = request.args.get("status")
     status = status if status in TOPIC_STATUSES else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = bounded_page(request.args.get("page"))
     pagination = topics.topics_page(page=page, per_page=current_app.config["PAGE_SIZE"], status=status,
                                     viewer=current_user)
     return render_template("topics/index.html", pagination=pagination, status=status, statuses=TOPIC_STATUSES)
@@ -56,10 +57,13 @@ def occurrence(occurrence_id: int):
             db.session.commit()
             flash(_("Your topic was proposed. Others can now support it."), "success")
             return redirect(url_for("topics.occurrence", occurrence_id=occ.id) + f"#topic-{proposal.id}")
-    proposals, voted = topics.topics_for_occurrence(occ.id, current_user)
+    page = bounded_page(request.args.get("page"))
+    pagination, voted = topics.occurrence_topics_page(occ.id, current_user, page=page,
+                                                      per_page=current_app.config["PAGE_SIZE"])
     status = 400 if form.is_submitted() else 200
     return render_template("topics/occurrence.html", occurrence=occ, series=occ.series, form=form,
-                           proposals=proposals, voted=voted, is_open=is_open), status
+                           proposals=pagination.items, pagination=pagination, voted=voted,
+                           is_open=is_open), status
 
 
 def _proposal_or_404(proposal_id: int) -> TopicProposal:

@@ -61,6 +61,7 @@ def propose_topic(occurrence: MeetingOccurrence, data: TopicData, *, actor: Any,
     if not proposals_open(occurrence, now):
         raise Conflict(_l("Topics can no longer be proposed for this meeting."), code="closed")
     data = clean_topic(data)
+    _check_allowance(occurrence, actor)
     proposal = TopicProposal(occurrence_id=occurrence.id, series_id=occurrence.series_id, title=data.title,
                              description=data.description, proposer_id=actor.id,
                              organization_id=getattr(actor, "organization_id", None), status="proposed",
@@ -69,6 +70,23 @@ def propose_topic(occurrence: MeetingOccurrence, data: TopicData, *, actor: Any,
     db.session.flush()
     audit(actor, "topic.propose", "topic_proposal", proposal.id, occurrence_id=occurrence.id)
     return proposal
+
+
+DEFAULT_TOPICS_PER_USER_PER_OCCURRENCE = 5
+
+
+def _check_allowance(occurrence: MeetingOccurrence, actor: Any) -> None:
+    """A few proposals per person per meeting: one user must not flood the agenda (staff exempt)."""
+    if getattr(actor, "is_staff", False):
+        return
+    from flask import current_app
+
+    allowed = current_app.config.get("TOPICS_PER_USER_PER_OCCURRENCE", DEFAULT_TOPICS_PER_USER_PER_OCCURRENCE)
+    made = db.session.scalar(select(func.count(TopicProposal.id)).where(
+        TopicProposal.occurrence_id == occurrence.id, TopicProposal.proposer_id == actor.id))
+    if made >= allowed:
+        raise Conflict(_l("You have already proposed %(n)d topics for this meeting, the most one person can. "
+                          "You can support the other proposals.", n=allowed), field="title", code="limit_reached")
 
 
 def _check_votable(proposal: TopicProposal, actor: Any, now: datetime) -> None:
@@ -154,14 +172,33 @@ def decide_topic(proposal: TopicProposal, *, status: str, actor: Any, linked_occ
     return proposal
 
 
+def _occurrence_topics_query(occurrence_id: int):
+    return (select(TopicProposal)
+            .options(joinedload(TopicProposal.organization), joinedload(TopicProposal.proposer),
+                     joinedload(TopicProposal.linked_occurrence))
+            .where(TopicProposal.occurrence_id == occurrence_id)
+            .order_by(TopicProposal.votes_count.desc(), TopicProposal.created_at, TopicProposal.id))
+
+
+def occurrence_topics_page(occurrence_id: int, user: Any = None, *, page: int, per_page: int):
+    """One page of the occurrence's proposals (most supported first) and the ids the user supports."""
+    pagination = db.paginate(_occurrence_topics_query(occurrence_id), page=page, per_page=per_page,
+                             error_out=False, max_per_page=100)
+    return pagination, _voted(pagination.items, user)
+
+
+def _voted(proposals: list[TopicProposal], user: Any) -> set[int]:
+    voted: set[int] = set()
+    if user is not None and getattr(user, "is_authenticated", True) and proposals:
+        voted = set(db.session.scalars(
+            select(TopicVote.proposal_id).where(TopicVote.user_id == user.id,
+                                                TopicVote.proposal_id.in_([p.id for p in proposals]))))
+    return voted
+
+
 def topics_for_occurrence(occurrence_id: int, user: Any = None) -> tuple[list[TopicProposal], set[int]]:
     """The occurrence's proposals, most supported first, and the ids the user supports. Two queries."""
-    proposals = list(db.session.scalars(
-        select(TopicProposal)
-        .options(joinedload(TopicProposal.organization), joinedload(TopicProposal.proposer),
-                 joinedload(TopicProposal.linked_occurrence))
-        .where(TopicProposal.occurrence_id == occurrence_id)
-        .order_by(TopicProposal.votes_count.desc(), TopicProposal.created_at, TopicProposal.id)))
+    proposals = list(db.session.scalars(_occurrence_topics_query(occurrence_id)))
     voted: set[int] = set()
     if user is not None and getattr(user, "is_authenticated", True) and proposals:
         voted = set(db.session.scalars(

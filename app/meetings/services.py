@@ -249,8 +249,9 @@ def _datetime(value: Any) -> datetime | None:
 
 
 def _is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+    from app.core.urls import is_web_url
+
+    return is_web_url(value)
 
 
 def clean_series_data(raw: dict[str, Any], *, now: datetime,

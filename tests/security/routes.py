@@ -39,6 +39,7 @@ ROUTES: dict[str, str] = {
     "accounts.profile": "login",
     "accounts.create_token": "login",
     "accounts.revoke_token": "owner",
+    "accounts.set_language": "login",
     # organisations
     "organizations.index": "staff",
     "organizations.create": "staff",

@@ -89,7 +89,8 @@ def test_staff_take_up_and_list_shows_status(app, client, make, login):
     assert "Otetaan esityslistalle" in client.get(f"/topics/occurrences/{first.id}").get_data(as_text=True)
 
 
-def test_topic_list_query_count_is_fixed(app, client, make, login, count_queries):
+def test_topic_list_query_count_is_fixed(app, client, make, login, count_queries, monkeypatch):
+    monkeypatch.setitem(app.config, "TOPICS_PER_USER_PER_OCCURRENCE", 10)
     org = make.organization()
     user = make.user(organization=org)
     occ = make.occurrence()

@@ -12,6 +12,7 @@ from app.accounts import services
 from app.accounts.forms import ForgotPasswordForm, LanguageForm, LoginForm, ResetPasswordForm, TokenForm
 from app.accounts.models import ApiToken, User
 from app.core.forms import populate_errors
+from app.core.i18n import current_language
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.mail.services import enqueue
@@ -80,15 +81,25 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is not None and user.active:
-            token = services.make_password_reset_token(user)
-            enqueue(user.email, "password_reset", locale=user.locale, user=user,
-                    link=current_app.config["BASE_URL"] + url_for("accounts.reset_password", token=token))
-            db.session.commit()
+        known = user is not None and user.active
+        # The same work whether or not the address is known (a signed token, the mail rendered,
+        # a commit), so that the answer's timing does not tell; only a real one is kept.
+        render_reset_mail(user if known else User(email="unknown@invalid", locale=current_language()),
+                          send=known)
+        db.session.commit()
         # Same answer whether or not the address is known: no account enumeration.
         flash(_("If the address belongs to an account, we sent a link to set a new password."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
+
+
+def render_reset_mail(user: User, *, send: bool) -> None:
+    """Queue the password-reset mail of ``user``; with ``send=False`` render it and throw it away."""
+    token = services.make_password_reset_token(user)
+    message = enqueue(user.email, "password_reset", locale=user.locale, user=user,
+                      link=current_app.config["BASE_URL"] + url_for("accounts.reset_password", token=token))
+    if not send:
+        db.session.expunge(message)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

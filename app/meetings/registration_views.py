@@ -15,6 +15,7 @@ from app.core.i18n import current_language
 from app.core.types import utcnow
 from app.errors import DomainError, NotFound
 from app.extensions import db, limiter
+from app.meetings.registration_privacy import mail_existing_registration
 from app.meetings.visibility import visible_occurrence_or_404
 from app.meetings import registrations as services
 from app.meetings.models import MeetingOccurrence
@@ -92,10 +93,17 @@ def occurrence(occurrence_id: int):
                                                  current_user.is_authenticated else None)
             except DomainError as exc:
                 db.session.rollback()
+                if not current_user.is_authenticated and exc.code == "duplicate":
+                    # Same answer as a new registration; the address's owner gets their link.
+                    mail_existing_registration(_visible_occurrence(occurrence_id), data.email)
+                    db.session.commit()
+                    return redirect(url_for("registrations.received", occurrence_id=occurrence_id))
                 populate_errors(form, exc)
                 occurrence = _visible_occurrence(occurrence_id)
             else:
                 db.session.commit()
+                if not current_user.is_authenticated:
+                    return redirect(url_for("registrations.received", occurrence_id=occurrence_id))
                 if registration.status == "confirmed":
                     flash(_("You are registered. A confirmation was sent to %(email)s.",
                             email=registration.email), "success")
@@ -105,6 +113,13 @@ def occurrence(occurrence_id: int):
                 return redirect(url_for("registrations.manage", token=registration_token(registration)))
         return _render_occurrence(occurrence, form, status=400)
     return _render_occurrence(occurrence, form)
+
+
+@bp.get("/meetings/occurrences/<int:occurrence_id>/received")
+def received(occurrence_id: int):
+    """After the public form: "check your email", the same whether the address was new or not."""
+    occurrence = _visible_occurrence(occurrence_id)
+    return render_template("registrations/received.html", occurrence=occurrence, series=occurrence.series)
 
 
 # --- personal manage link --------------------------------------------------------------------

@@ -67,6 +67,7 @@ ROUTES: dict[str, str] = {
     "meetings.update_theme": "staff",
     # registrations
     "registrations.occurrence": "public",  # anyone may register; opted-in names only to logged-in users
+    "registrations.received": "public",
     "registrations.manage": "token",
     "registrations.manage_cancel": "token",
     "registrations.mine": "login",

@@ -70,8 +70,7 @@ def test_forgot_password_does_not_reveal_accounts(app, client):
 def test_token_is_shown_once_and_revocable(app, client, make, login):
     user = make.user("staff")
     login(user)
-    client.post("/profile/tokens", data={"label": "raportit"})
-    first = client.get("/profile").get_data(as_text=True)
+    first = client.post("/profile/tokens", data={"label": "raportit"}).get_data(as_text=True)
     plain = re.search(r'<code class="token">(kht_[\w-]+)</code>', first).group(1)
     assert plain not in client.get("/profile").get_data(as_text=True)
     assert client.get("/api/v1/organizations", headers={"Authorization": f"Bearer {plain}"}).status_code == 200

@@ -42,6 +42,9 @@ def create_app(config_class: type = Config, overrides: dict[str, Any] | None = N
     from app.web import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
+    from app.core.json import SafeJSONProvider
+
+    app.json = SafeJSONProvider(app)
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DataError as SQLAlchemyDataError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
@@ -123,6 +124,17 @@ def register_error_handlers(app: Flask) -> None:
             return response
         template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
         return render_template(template, status=status, message=_http_message(status)), status
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(SQLAlchemyDataError)
+    def handle_out_of_range(error: Exception):
+        """Defence in depth: a value too large for a date or a column that slipped past the checks
+        at the edges is bad input (400), logged so that the missing check gets added."""
+        db.session.rollback()
+        app.logger.warning("input out of range reached %s: %s", request.endpoint, error)
+        if wants_json():
+            return jsonify({"error": "malformed", "message": _http_message(400)}), 400
+        return render_template("errors/error.html", status=400, message=_http_message(400)), 400
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -28,7 +28,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class _SQLAlchemy(SQLAlchemy):
+    """``paginate`` clamps the page number: ``?page=`` beyond 64 bits overflowed OFFSET (a 500)."""
+
+    MAX_PAGE = 100_000
+
+    def paginate(self, select, *, page=None, per_page=None, max_per_page=None, error_out=True, count=True):
+        if page is not None:
+            page = max(1, min(int(page), self.MAX_PAGE))
+        if per_page is not None:
+            per_page = max(1, min(int(per_page), max_per_page or 1000))
+        return super().paginate(select, page=page, per_page=per_page, max_per_page=max_per_page,
+                                error_out=error_out, count=count)
+
+
+db = _SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

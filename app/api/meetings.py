@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
+from app.core.dates import in_range, out_of_range_message
 from app.api.core import endpoint
 from app.api.schemas import ApiModel, Error
 from app.api.space_schemas import ConflictError
@@ -274,6 +275,8 @@ def _parse_bound(value: str | None, name: str, tz: str) -> datetime | None:
     except ValueError:
         raise ValidationError(_l("Check the query parameters."), fields={
             name: [_l("Give a date or date-time in ISO 8601, e.g. 2026-10-05 or 2026-10-05T17:00+03:00.")]}) from None
+    if not in_range(parsed):
+        raise ValidationError(_l("Check the query parameters."), fields={name: [out_of_range_message()]})
     return _bound(parsed, tz)
 
 

@@ -1,7 +1,10 @@
 """Pydantic input models shared across API modules (types here; rules in the services)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.districts import DISTRICTS
 
@@ -10,6 +13,16 @@ class ApiModel(BaseModel):
     """Unknown fields are ignored so that clients may send more than we read."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _years_in_range(cls, value: Any) -> Any:
+        """Every date and time of every API model within the service's years (app.core.dates)."""
+        from app.core.dates import MAX_YEAR, MIN_YEAR, in_range
+
+        if isinstance(value, date) and not in_range(value):
+            raise ValueError(f"give a date between the years {MIN_YEAR} and {MAX_YEAR}")
+        return value
 
 
 # Formats the services check (with translated messages), declared here so that clients and the

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.calendar import feeds, services, tokens
 from app.core.database import read_only_session
+from app.core.dates import parse_day
 from app.core.i18n import localized
 from app.extensions import db
 from app.meetings.models import MeetingSeries
@@ -132,10 +133,10 @@ def _day(name: str) -> date | None:
     raw = request.args.get(name)
     if not raw:
         return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400)
+    day = parse_day(raw)
+    if day is None:
+        abort(400)  # malformed, or outside the years the service handles
+    return day
 
 
 @bp.get("/spaces/<int:space_id>.ics")

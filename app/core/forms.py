@@ -2,8 +2,28 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import DateField as _DateField, DateTimeLocalField as _DateTimeLocalField
+from wtforms.validators import StopValidation
 
+from app.core.dates import in_range, out_of_range_message
 from app.errors import DomainError
+
+
+class _BoundedDates:
+    """A date the service can compute with (app.core.dates): year 1 or 9999 is refused here."""
+
+    def pre_validate(self, form) -> None:  # type: ignore[no-untyped-def]
+        super().pre_validate(form)  # type: ignore[misc]
+        if not in_range(self.data):  # type: ignore[attr-defined]
+            raise StopValidation(str(out_of_range_message()))
+
+
+class DateField(_BoundedDates, _DateField):
+    """wtforms' DateField within the service's years."""
+
+
+class DateTimeLocalField(_BoundedDates, _DateTimeLocalField):
+    """wtforms' DateTimeLocalField within the service's years."""
 
 
 def populate_errors(form: FlaskForm, error: DomainError) -> None:

@@ -9,6 +9,7 @@ from flask_babel import refresh
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app.core.paging import bounded_page
 from app.core.auth import role_required
 from app.core.forms import populate_errors
 from app.core.i18n import LANGUAGES, current_language
@@ -98,7 +99,7 @@ def thanks(token: str):
 @role_required("staff")
 def index():
     """Series with their feedback forms and response counts."""
-    page = request.args.get("page", 1, type=int)
+    page = bounded_page(request.args.get("page"))
     responses = (select(func.count(FeedbackResponse.id)).join(FeedbackForm, FeedbackForm.id == FeedbackResponse.form_id)
                  .where(FeedbackForm.series_id == MeetingSeries.id).correlate(MeetingSeries).scalar_subquery())
     query = (select(MeetingSeries, FeedbackForm, responses.label("responses"))

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, RadioField, SelectField,
+from wtforms import (BooleanField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField, TimeField, widgets)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.core.forms import DateField, DateTimeLocalField  # bounded years (app.core.dates)
 from app.core.districts import district_choices
 from app.core.i18n import current_language, localized
 from app.meetings import recurrence

@@ -5,9 +5,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.validators import Optional
 
+from app.core.forms import DateField  # bounded years (app.core.dates)
 from app.errors import ValidationError as DomainValidationError
 from app.reports.services import check_period, default_period, helsinki_today
 

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.core.dates import parse_day
 from app.core.auth import role_required
 from app.core.districts import DISTRICTS, district_choices
 from app.core.forms import populate_errors
@@ -96,10 +97,7 @@ def detail(space_id: int):
     zone = ZoneInfo(space.timezone)
     today = utcnow().astimezone(zone).date()
     week_arg = request.args.get("week")
-    try:
-        day = date.fromisoformat(week_arg) if week_arg else today
-    except ValueError:
-        day = today
+    day = parse_day(week_arg) or today  # a malformed or far-off week shows this week
     view = services.week_view(space, day, now=utcnow())
     exceptions = db.session.scalars(select(SpaceException).where(
         SpaceException.space_id == space.id, SpaceException.day >= today).order_by(SpaceException.day).limit(20)).all()
@@ -309,10 +307,7 @@ def new_booking(space_id: int):
     space = _space_or_404(space_id)
     form = BookingForm()
     if request.method == "GET":
-        try:
-            form.date.data = date.fromisoformat(request.args.get("date", ""))
-        except ValueError:
-            pass
+        form.date.data = parse_day(request.args.get("date")) or form.date.data
         for name in ("start", "end"):
             try:
                 getattr(form, f"{name}_time").data = time.fromisoformat(request.args.get(name, ""))

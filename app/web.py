@@ -95,9 +95,11 @@ def register_web_hooks(app: Flask) -> None:
         if app.config["BASE_URL"].startswith("https://"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         personal_request = current_user.is_authenticated or bool(request.headers.get("Authorization"))
-        if response.mimetype != "text/html" and personal_request:
+        if response.mimetype != "text/html" and personal_request \
+                and not headers.get("Cache-Control", "").startswith("private"):
             # API answers to a token, CSV/XLSX/JSON downloads of a logged-in user: never kept by a
-            # browser or shared cache (lists of registrants, reports).
+            # browser or shared cache (lists of registrants, reports). A view that chose "private"
+            # on purpose (a personal calendar feed, polled by its owner's app) keeps it.
             headers["Cache-Control"] = "no-store"
         if response.mimetype == "text/html":
             # A secret link (manage, privacy, password reset) is as personal as a logged-in page.

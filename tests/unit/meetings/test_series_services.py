@@ -352,7 +352,8 @@ def test_move_occurrence(make, ctx, staff):
     assert occurrence.starts_at == new_start.astimezone(UTC)
     mail = db.session.scalar(select(OutboxMessage))
     assert mail.kind == "occurrence_moved" and mail.ics_method == "REQUEST"
-    assert "RECURRENCE-ID" in mail.ics and "SEQUENCE:1" in mail.ics
+    assert f"UID:occurrence-{occurrence.id}-" in mail.ics and "SEQUENCE:1" in mail.ics
+    assert "RECURRENCE-ID" not in mail.ics  # one date, valid on its own
 
 
 @pytest.mark.parametrize("start_delta, length, field", [

@@ -35,7 +35,7 @@ from app.calendar.ical import Attendee, Event, Organizer, Override
 from app.core.i18n import localized
 from app.meetings import recurrence
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingSeriesSegment
-from app.meetings.segments import Segment, nominal, occurrence_uid, segment_uid
+from app.meetings.segments import Segment, bounded_rule, in_gap, nominal, occurrence_uid, segment_uid
 from app.meetings.segments import shape as shape_of
 from app.spaces.models import Booking
 
@@ -165,25 +165,49 @@ def series_events(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence
             continue
         clock = segment.start_local.time()
         by_instant = {o.recurrence_id.astimezone(UTC): o for o in rows}
-        exdates = [nominal(t, clock, tz) for t in shape.holidays]
-        overrides: list[Override] = []
+        holidays = set(shape.holidays)
+        # libical's iterator keeps the shifted hour after a date in the spring gap (every later
+        # date an hour off), so no RRULE runs across such a date: it stands alone, with its own
+        # UID, and the rule goes on under a new UID after it.
+        runs: list[list[datetime]] = [[]]
         for instant in shape.instants:
-            row = by_instant.get(instant)
-            if row is not None and row.status == "cancelled":
-                exdates.append(nominal(instant, clock, tz))
-            elif row is not None and row.moved:
-                overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=row.starts_at,
-                                          end=row.ends_at, sequence=segment.sequence + row.sequence))
-            elif instant in shape.explicit and instant not in shape.holidays:
-                overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=instant,
-                                          end=instant + duration))
-        first = shape.instants[0]
-        wall = nominal(first, clock, tz)
-        rule_start = wall if wall != first.astimezone(ZoneInfo(tz)).replace(tzinfo=None) else None
-        events.append(Event(uid=segment.uid, start=first, end=first + duration, sequence=segment.sequence,
-                            rrule=shape.rrule, exdates=exdates, overrides=overrides, status=status,
-                            rule_start=rule_start, **common))
+            if in_gap(instant, clock, tz):
+                if instant not in holidays:
+                    events.append(_standalone(segment, instant, duration, by_instant.get(instant), common, status))
+                runs.append([])
+            else:
+                runs[-1].append(instant)
+        for index, run in enumerate(r for r in runs if r):
+            exdates = [nominal(t, clock, tz) for t in run if t in holidays]
+            overrides: list[Override] = []
+            for instant in run:
+                row = by_instant.get(instant)
+                if row is not None and row.status == "cancelled":
+                    exdates.append(nominal(instant, clock, tz))
+                elif row is not None and row.moved:
+                    overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=row.starts_at,
+                                              end=row.ends_at, sequence=segment.sequence + row.sequence))
+                elif instant in shape.explicit and instant not in holidays:
+                    overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=instant,
+                                              end=instant + duration))
+            first = run[0]
+            rrule = shape.rrule if len(runs) == 1 else bounded_rule(shape.rrule, run[-1], tz)
+            uid = segment.uid if index == 0 else segment_uid(series.uid, first)
+            events.append(Event(uid=uid, start=first, end=first + duration, sequence=segment.sequence,
+                                rrule=rrule, exdates=exdates, overrides=overrides, status=status, **common))
     return events
+
+
+def _standalone(segment: Segment, instant: datetime, duration: timedelta, row: MeetingOccurrence | None,
+                common: dict, status: str) -> Event:
+    """One date of a rule written on its own (its own UID), at the service's time."""
+    start, end, sequence = instant, instant + duration, segment.sequence
+    if row is not None:
+        start, end, sequence = row.starts_at, row.ends_at, segment.sequence + row.sequence
+        if row.status == "cancelled":
+            status = "CANCELLED"
+    uid = segment_uid(segment.uid, instant).replace("-" + segment.uid, "-date-" + segment.uid, 1)
+    return Event(uid=uid, start=start, end=end, sequence=sequence, status=status, **common)
 
 
 def series_event(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence], *, lang: str,

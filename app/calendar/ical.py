@@ -354,8 +354,11 @@ def serialize_event(event: Event) -> str:
         middle = [f"SEQUENCE:{event.sequence}", f"DTSTART;TZID={tzid}:{_basic(nominal)}",
                   _duration(event.start, event.end) if special else _dt_line("DTEND", event.end, zone, tzid)]
     else:
-        middle = [f"SEQUENCE:{event.sequence}", _dt_line("DTSTART", event.start, zone, tzid),
-                  _dt_line("DTEND", event.end, zone, tzid)]
+        # Both in UTC when either is ambiguous: clients mixing a local start with a UTC end differ.
+        pair_zone = None if zone is not None and (_ambiguous(event.start, zone) or _ambiguous(event.end, zone)) \
+            else zone
+        middle = [f"SEQUENCE:{event.sequence}", _dt_line("DTSTART", event.start, pair_zone, tzid),
+                  _dt_line("DTEND", event.end, pair_zone, tzid)]
     if detached:
         middle.append(_nominal_line("RECURRENCE-ID", event.recurrence_id, zone, tzid))
     elif event.rrule:
@@ -374,10 +377,11 @@ def serialize_event(event: Event) -> str:
 
     for ov in sorted(event.overrides, key=lambda o: o.recurrence_id):
         sequence = event.sequence if ov.sequence is None else ov.sequence
+        pair_zone = None if zone is not None and (_ambiguous(ov.start, zone) or _ambiguous(ov.end, zone)) else zone
         middle = [
             f"SEQUENCE:{sequence}",
-            _dt_line("DTSTART", ov.start, zone, tzid),
-            _dt_line("DTEND", ov.end, zone, tzid),
+            _dt_line("DTSTART", ov.start, pair_zone, tzid),
+            _dt_line("DTEND", ov.end, pair_zone, tzid),
             _nominal_line("RECURRENCE-ID", ov.recurrence_id, zone, tzid),
             *texts(ov.summary if ov.summary is not None else event.summary,
                    ov.description if ov.description is not None else event.description,
@@ -528,7 +532,7 @@ def build_calendar(
 
     Items may be :class:`Event` objects or blocks already made by :func:`serialize_event`
     (a cache). ``name`` and ``description`` get RFC 7986 and X-WR- properties, ``lang`` a
-    LANGUAGE parameter; ``tzid`` is the calendar's X-WR-TIMEZONE. The VTIMEZONE of ``tzid``
+    LANGUAGE parameter; ``tzid`` is the calendar's own zone. The VTIMEZONE of ``tzid``
     is always included (it keeps an empty calendar valid), plus one per zone the events use.
     """
     if not _TOKEN.fullmatch(method):
@@ -554,8 +558,9 @@ def build_calendar(
         header += [f"DESCRIPTION{language}:{escape_text(description)}",
                    f"X-WR-CALDESC:{escape_text(description)}"]
     # Hints for subscribing clients; Google ignores them and polls every 12-24 h anyway.
-    header += ["REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H",
-               f"X-WR-TIMEZONE:{tzid}"]
+    # No X-WR-TIMEZONE: it only matters for floating times (there are none), and importers that
+    # honour it (the x-wr-timezone library) re-zone UTC times, losing which autumn-fold hour is meant.
+    header += ["REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H"]
     return _calendar(header, blocks, tzids, tzid)
 
 

@@ -58,6 +58,13 @@ def _unambiguous(wall: datetime, zone: ZoneInfo) -> bool:
     return wall.replace(tzinfo=zone, fold=0).utcoffset() == wall.replace(tzinfo=zone, fold=1).utcoffset()
 
 
+def in_gap(instant: datetime, clock: time, tz: str) -> bool:
+    """Whether the rule's wall time on the date of ``instant`` does not exist (spring gap)."""
+    zone = ZoneInfo(tz)
+    wall = nominal(instant, clock, tz)
+    return wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall
+
+
 def unclear(start: datetime, end: datetime, clock: time, tz: str) -> bool:
     """Whether clients may disagree about a date of the rule: its wall time is in a gap or a
     fold, its end's wall time is ambiguous, or the meeting spans a change of UTC offset."""
@@ -68,7 +75,7 @@ def unclear(start: datetime, end: datetime, clock: time, tz: str) -> bool:
             or local_start.utcoffset() != local_end.utcoffset())
 
 
-def _bounded_rule(rrule: str, last: datetime, tz: str) -> str:
+def bounded_rule(rrule: str, last: datetime, tz: str) -> str:
     """The rule without COUNT/UNTIL, ending at the end of the local day of ``last`` (in UTC).
 
     The end of the day rather than the instant itself: clients that place a gap time an hour
@@ -100,7 +107,7 @@ def shape(segment: Segment, *, horizon: datetime, limit: int) -> Shape:
     more = recurrence.expand(segment.start_local, segment.timezone, segment.rrule,
                              window_start=end, limit=1) if instants else []
     if instants and (not whole or more):
-        rule = _bounded_rule(segment.rrule, instants[-1], segment.timezone)
+        rule = bounded_rule(segment.rrule, instants[-1], segment.timezone)
     return Shape(instants, holidays, explicit, rule)
 
 
@@ -126,4 +133,4 @@ def occurrence_uid(series_uid: str, occurrence_id: int) -> str:
     return f"occurrence-{occurrence_id}-{series_uid}"
 
 
-__all__ = ["Segment", "Shape", "nominal", "occurrence_uid", "segment_uid", "shape", "split_at", "unclear"]
+__all__ = ["Segment", "Shape", "bounded_rule", "in_gap", "nominal", "occurrence_uid", "segment_uid", "shape", "split_at", "unclear"]

@@ -3,11 +3,15 @@
 Feeds, "add to my calendar" and email invitations all go through here so that a client sees the
 same UID, SEQUENCE, times and RECURRENCE-IDs whichever way an event reached it.
 
-* A series is one VEVENT with its RRULE; cancelled occurrences are EXDATEs (clients that never
-  saw an occurrence should not show a ghost of it), moved ones are RECURRENCE-ID overrides.
-* Skipped public holidays are EXDATEs as well, because an RRULE cannot express them; they are
-  listed up to the later of the materialisation horizon and ``RECURRENCE_HORIZON_DAYS`` after the
-  start, a bound taken from the data so that identical data gives identical bytes.
+* A series is one VEVENT per segment (a change "from a date onward" starts a new one, with its own
+  UID) with an RRULE that ends where the service's dates end (``materialised_until``, moved on by
+  the nightly job); cancelled occurrences are EXDATEs (clients that never saw an occurrence should
+  not show a ghost of it), moved ones and dates whose local time is unclear (spring gap, autumn
+  fold) are RECURRENCE-ID overrides. See ``app/meetings/segments.py``.
+* Skipped public holidays are EXDATEs as well, because an RRULE cannot express them: all of them,
+  since the rule is bounded; identical data gives identical bytes.
+* One date served on its own (personal feed, "add to my calendar", invitations) is a standalone
+  event with the date's own UID, valid on its own; every event carries ORGANIZER.
 * SEQUENCE of one occurrence = series SEQUENCE + occurrence SEQUENCE: both only grow, so every
   change of either reaches clients as a higher number (RFC 5546 §2.1.4).
 * A one-off meeting whose only occurrence is cancelled is left out of feeds altogether
@@ -18,9 +22,11 @@ same UID, SEQUENCE, times and RECURRENCE-IDs whichever way an event reached it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
+from email.utils import parseaddr
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -28,8 +34,12 @@ from flask_babel import gettext as _
 from app.calendar.ical import Attendee, Event, Organizer, Override
 from app.core.i18n import localized
 from app.meetings import recurrence
-from app.meetings.models import MeetingOccurrence, MeetingSeries
+from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingSeriesSegment
+from app.meetings.segments import Segment, bounded_rule, in_gap, nominal, occurrence_uid, segment_uid
+from app.meetings.segments import shape as shape_of
 from app.spaces.models import Booking
+
+UTC = timezone.utc
 
 
 def series_url(series: MeetingSeries) -> str:
@@ -59,22 +69,34 @@ def _description(series: MeetingSeries, lang: str, url: str) -> str:
     return f"{text}\n\n{url}" if text else url
 
 
+def service_organizer() -> Organizer:
+    """ORGANIZER of every meeting: the From address of the service's mail (DESIGN.md); feeds
+    carry it too, since iTIP-aware clients (libical) flag a published event without one."""
+    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return address, name or None
+
+
 def _start(series: MeetingSeries) -> datetime:
     return recurrence.localize(series.start_local, series.timezone)
 
 
-def _holiday_exdates(series: MeetingSeries) -> list[datetime]:
-    if not series.skip_holidays or not series.rrule:
-        return []
-    start = _start(series)
-    end = start + timedelta(days=current_app.config["RECURRENCE_HORIZON_DAYS"])
+def _horizon(series: MeetingSeries) -> datetime:
+    """Feeds show a rule's dates up to where the service has them (the nightly job moves it)."""
     if series.materialised_until is not None:
-        end = max(end, series.materialised_until)
-    limit = current_app.config["RECURRENCE_MAX_OCCURRENCES"] * 10
-    every = recurrence.expand(series.start_local, series.timezone, series.rrule, window_end=end, limit=limit)
-    kept = set(recurrence.expand(series.start_local, series.timezone, series.rrule, window_end=end,
-                                 skip_holidays=True, limit=limit))
-    return [instant for instant in every if instant not in kept]
+        return series.materialised_until
+    return _start(series) + timedelta(days=current_app.config["RECURRENCE_HORIZON_DAYS"])
+
+
+def _segments(series: MeetingSeries, closed: Sequence[MeetingSeriesSegment]) -> list[Segment]:
+    items = [Segment(uid=c.uid, start_local=c.start_local, timezone=c.timezone,
+                     duration_minutes=c.duration_minutes, rrule=c.rrule, skip_holidays=c.skip_holidays,
+                     starts_from=c.starts_from, ends_before=c.ends_before, sequence=c.sequence)
+             for c in closed]
+    items.append(Segment(uid=segment_uid(series.uid, series.segment_from), start_local=series.start_local,
+                         timezone=series.timezone, duration_minutes=series.duration_minutes, rrule=series.rrule,
+                         skip_holidays=series.skip_holidays, starts_from=series.segment_from, ends_before=None,
+                         sequence=series.sequence))
+    return items
 
 
 def occurrence_sequence(occurrence: MeetingOccurrence) -> int:
@@ -95,13 +117,16 @@ def listed_in_feeds(series: MeetingSeries, occurrences: Sequence[MeetingOccurren
     return not occurrences or occurrences[0].status != "cancelled"
 
 
-def series_event(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence], *, lang: str,
-                 categories: Iterable[str] = (), last_modified: datetime | None = None) -> Event:
-    """The whole series as one event with EXDATEs and overrides.
+def series_events(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence], *, lang: str,
+                  segments: Sequence[MeetingSeriesSegment] = (), categories: Iterable[str] = (),
+                  last_modified: datetime | None = None) -> list[Event]:
+    """The series as events: one per segment (see ``app/meetings/segments.py``), each with its
+    EXDATEs (cancelled dates, skipped holidays) and overrides (moved dates, unclear local times).
 
     ``occurrences`` are the series' materialised occurrences; only cancelled and moved ones matter
     for a recurring series, so feeds pass just those plus ``last_modified`` (the latest
-    ``updated_at`` of the series and all its occurrences, computed in SQL).
+    ``updated_at`` of the series and all its occurrences, computed in SQL). ``segments`` are the
+    series' closed segments (``series_split.segments_of``).
     A series without RRULE is a single event: its one occurrence's current time and status.
     """
     url = series_url(series)
@@ -112,28 +137,84 @@ def series_event(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence]
         stamps.append(last_modified)
     last_modified = max(stamps)
     status = "CANCELLED" if series.status == "cancelled" else "CONFIRMED"
-    start = _start(series)
-    end = start + timedelta(minutes=series.duration_minutes)
-    common = dict(uid=series.uid, summary=summary, description=description, location=location_text(series),
-                  url=url, tzid=series.timezone, categories=tuple(categories), last_modified=last_modified)
-    if not series.rrule:
-        only = occurrences[0] if occurrences else None
-        if only is not None:
-            start, end = only.starts_at, only.ends_at
-            if only.status == "cancelled":
-                status = "CANCELLED"
-        sequence = series.sequence + (only.sequence if only is not None else 0)
-        return Event(start=start, end=end, sequence=sequence, status=status, **common)
+    common = dict(summary=summary, description=description, location=location_text(series),
+                  url=url, tzid=series.timezone, categories=tuple(categories), last_modified=last_modified,
+                  organizer=service_organizer())
+    limit = current_app.config["RECURRENCE_MAX_OCCURRENCES"] * 20
+    horizon = _horizon(series)
+    events: list[Event] = []
+    for segment in _segments(series, segments):
+        tz = segment.timezone
+        duration = timedelta(minutes=segment.duration_minutes)
+        shape = shape_of(segment, horizon=horizon, limit=limit)
+        if not shape.instants:
+            continue
+        own = set(shape.instants)
+        rows = [o for o in occurrences if o.recurrence_id.astimezone(UTC) in own]
+        if shape.rrule is None:
+            only = rows[0] if rows else None
+            start, end = shape.instants[0], shape.instants[0] + duration
+            row_status = status
+            if only is not None:
+                start, end = only.starts_at, only.ends_at
+                if only.status == "cancelled":
+                    row_status = "CANCELLED"
+            sequence = segment.sequence + (only.sequence if only is not None else 0)
+            events.append(Event(uid=segment.uid, start=start, end=end, sequence=sequence, status=row_status,
+                                **common))
+            continue
+        clock = segment.start_local.time()
+        by_instant = {o.recurrence_id.astimezone(UTC): o for o in rows}
+        holidays = set(shape.holidays)
+        # libical's iterator keeps the shifted hour after a date in the spring gap (every later
+        # date an hour off), so no RRULE runs across such a date: it stands alone, with its own
+        # UID, and the rule goes on under a new UID after it.
+        runs: list[list[datetime]] = [[]]
+        for instant in shape.instants:
+            if in_gap(instant, clock, tz):
+                if instant not in holidays:
+                    events.append(_standalone(segment, instant, duration, by_instant.get(instant), common, status))
+                runs.append([])
+            else:
+                runs[-1].append(instant)
+        for index, run in enumerate(r for r in runs if r):
+            exdates = [nominal(t, clock, tz) for t in run if t in holidays]
+            overrides: list[Override] = []
+            for instant in run:
+                row = by_instant.get(instant)
+                if row is not None and row.status == "cancelled":
+                    exdates.append(nominal(instant, clock, tz))
+                elif row is not None and row.moved:
+                    overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=row.starts_at,
+                                              end=row.ends_at, sequence=segment.sequence + row.sequence))
+                elif instant in shape.explicit and instant not in holidays:
+                    overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=instant,
+                                              end=instant + duration))
+            first = run[0]
+            rrule = shape.rrule if len(runs) == 1 else bounded_rule(shape.rrule, run[-1], tz)
+            uid = segment.uid if index == 0 else segment_uid(series.uid, first)
+            events.append(Event(uid=uid, start=first, end=first + duration, sequence=segment.sequence,
+                                rrule=rrule, exdates=exdates, overrides=overrides, status=status, **common))
+    return events
 
-    exdates = [o.recurrence_id for o in occurrences if o.status == "cancelled"]
-    exdates += _holiday_exdates(series)
-    overrides = [
-        Override(recurrence_id=o.recurrence_id, start=o.starts_at, end=o.ends_at,
-                 sequence=series.sequence + o.sequence)
-        for o in occurrences if o.status != "cancelled" and o.moved
-    ]
-    return Event(start=start, end=end, sequence=series.sequence, rrule=series.rrule, exdates=exdates,
-                 overrides=overrides, status=status, **common)
+
+def _standalone(segment: Segment, instant: datetime, duration: timedelta, row: MeetingOccurrence | None,
+                common: dict, status: str) -> Event:
+    """One date of a rule written on its own (its own UID), at the service's time."""
+    start, end, sequence = instant, instant + duration, segment.sequence
+    if row is not None:
+        start, end, sequence = row.starts_at, row.ends_at, segment.sequence + row.sequence
+        if row.status == "cancelled":
+            status = "CANCELLED"
+    uid = segment_uid(segment.uid, instant).replace("-" + segment.uid, "-date-" + segment.uid, 1)
+    return Event(uid=uid, start=start, end=end, sequence=sequence, status=status, **common)
+
+
+def series_event(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence], *, lang: str,
+                 categories: Iterable[str] = (), last_modified: datetime | None = None) -> Event:
+    """The series' current segment as one event (a series never split has only that one)."""
+    return series_events(series, occurrences, lang=lang, categories=categories,
+                         last_modified=last_modified)[-1]
 
 
 def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Organizer | None = None,
@@ -141,8 +222,10 @@ def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Org
                      changed_at: datetime | None = None) -> Event:
     """One occurrence: "add to my calendar", the personal feed and the iMIP invitations.
 
-    For a recurring series it is a detached instance (same UID, RECURRENCE-ID), so an update or a
-    cancellation mail replaces exactly that date in the recipient's calendar. ``tentative`` marks
+    A standalone event with the date's own UID (``segments.occurrence_uid``), never a RECURRENCE-ID
+    instance: such an instance without its series is rejected by CalDAV servers, and UID-keyed
+    clients keep only the last one they imported. The UID stays for the life of the date, so a
+    REQUEST, every update and the CANCEL replace exactly that date in the calendar. ``tentative`` marks
     a place on the waiting list (STATUS:TENTATIVE) unless the occurrence is cancelled.
     ``changed_at`` (e.g. the registration's ``updated_at``) raises DTSTAMP, so that a client
     applies a change of the person's status even when the meeting's SEQUENCE stayed the same.
@@ -151,7 +234,7 @@ def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Org
     url = occurrence_url(occurrence)
     cancelled = occurrence.status == "cancelled" or series.status == "cancelled"
     return Event(
-        uid=series.uid,
+        uid=occurrence_uid(series.uid, occurrence.id),
         summary=localized(series, "title", lang),
         start=occurrence.starts_at,
         end=occurrence.ends_at,
@@ -162,8 +245,7 @@ def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Org
         url=url,
         tzid=series.timezone,
         status="CANCELLED" if cancelled else ("TENTATIVE" if tentative else "CONFIRMED"),
-        recurrence_id=occurrence.recurrence_id if series.rrule else None,
-        organizer=organizer,
+        organizer=organizer if organizer is not None else service_organizer(),
         attendees=tuple(attendees),
     )
 
@@ -182,9 +264,11 @@ def booking_event(booking: Booking, *, tzid: str, detailed: bool, organization_n
     """
     if not detailed:
         return Event(uid=booking_uid(booking), summary=_("Booked"), start=booking.starts_at,
-                     end=booking.ends_at, last_modified=booking.updated_at, tzid=tzid)
+                     end=booking.ends_at, last_modified=booking.updated_at, tzid=tzid,
+                     organizer=service_organizer())
     lines = [f"{_('Organisation')}: {organization_name}"] if organization_name else []
     if booking.notes:
         lines.append(booking.notes)
     return Event(uid=booking_uid(booking), summary=booking.title, start=booking.starts_at, end=booking.ends_at,
-                 last_modified=booking.updated_at, tzid=tzid, description="\n".join(lines) or None)
+                 last_modified=booking.updated_at, tzid=tzid, description="\n".join(lines) or None,
+                 organizer=service_organizer())

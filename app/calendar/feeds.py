@@ -46,11 +46,12 @@ from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts.models import Organization, User
-from app.calendar.events import booking_event, listed_in_feeds, occurrence_event, series_event
+from app.calendar.events import booking_event, listed_in_feeds, occurrence_event, series_events
 from app.calendar.ical import build_calendar, serialize_event
 from app.core.i18n import LANGUAGES, localized
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
+from app.meetings.series_split import segments_of
 from app.spaces.models import Booking, Space
 
 # Feeds of a space cover at most this many days, whatever ?from= and ?to= ask for.
@@ -217,6 +218,7 @@ def _build_meetings(lang: str, series_id: int | None) -> bytes:
     by_series: dict[int, list[MeetingOccurrence]] = {}
     for occurrence in special:
         by_series.setdefault(occurrence.series_id, []).append(occurrence)
+    closed = segments_of([series.id for series in rows])
 
     with force_locale(lang):
         blocks = []
@@ -227,8 +229,8 @@ def _build_meetings(lang: str, series_id: int | None) -> bytes:
             stamp = _latest(series.updated_at, series.space.updated_at if series.space else None,
                             *(o.updated_at for o in occurrences))
             key = ("series", series.id, series.sequence, series.status, stamp, len(occurrences), lang)
-            blocks.append(_block(key, lambda: serialize_event(
-                series_event(series, occurrences, lang=lang, last_modified=stamp))))
+            blocks.append(_block(key, lambda: "".join(serialize_event(event) for event in series_events(
+                series, occurrences, lang=lang, segments=closed.get(series.id, ()), last_modified=stamp))))
         if series_id is None:
             name = _("Kohtaamo: city–NGO meetings")
             description = _("Every published meeting of the City of Helsinki's Kohtaamo service.")

@@ -79,6 +79,8 @@ class Override:
 
     ``summary``, ``description`` and ``location`` of ``None`` repeat the series' values (clients
     do not inherit them); ``sequence`` of ``None`` repeats the series' SEQUENCE.
+    ``recurrence_id`` may be naive: the rule's own wall-clock time in the series' zone, written
+    verbatim (a date in the spring gap must be named as the RRULE names it, see ``Event``).
     """
 
     recurrence_id: datetime
@@ -99,6 +101,12 @@ class Event:
     ``rrule`` is an RRULE value without the ``RRULE:`` prefix. ``recurrence_id`` makes this a
     single detached occurrence (iMIP for one occurrence): rrule, exdates and overrides are then
     not written. Leave ``attendees`` empty in public feeds: they are personal data.
+
+    Local times that name no instant or two (the spring gap, the autumn fold) are read differently
+    by different clients, so: naive ``exdates`` and override ``recurrence_id`` values are the rule's
+    wall-clock times, written verbatim; ``rule_start`` (naive) is the rule's DTSTART when the first
+    date's wall time is in a gap; a DTSTART/DTEND whose local time is ambiguous is written in UTC,
+    and a series master whose first date is such a date gets DURATION instead of DTEND.
     """
 
     uid: str
@@ -120,6 +128,7 @@ class Event:
     attendees: Sequence[Attendee] = ()
     transparent: bool = False
     recurrence_id: datetime | None = None
+    rule_start: datetime | None = None
 
 
 # --- value encoding -----------------------------------------------------------------------------
@@ -209,9 +218,43 @@ def _when(value: datetime, zone: ZoneInfo | None) -> str:
 
 
 def _dt_line(name: str, value: datetime, zone: ZoneInfo | None, tzid: str) -> str:
-    if zone is None:
+    if zone is None or _ambiguous(value, zone):
         return f"{name}:{_when(value, None)}"
     return f"{name};TZID={tzid}:{_when(value, zone)}"
+
+
+def _ambiguous(value: datetime, zone: ZoneInfo) -> bool:
+    """Whether the local wall time of the instant ``value`` also names another instant (the
+    autumn fold): clients disagree on which one is meant, so such a time is written in UTC."""
+    wall = _aware(value, "datetime").astimezone(zone).replace(tzinfo=None)
+    return not _unambiguous_wall(wall, zone)
+
+
+def _unambiguous_wall(wall: datetime, zone: ZoneInfo) -> bool:
+    """A naive wall time that names exactly one instant (neither in a gap nor in a fold)."""
+    return wall.replace(tzinfo=zone, fold=0).utcoffset() == wall.replace(tzinfo=zone, fold=1).utcoffset()
+
+
+def _nominal(value: datetime, zone: ZoneInfo | None) -> str:
+    """A RECURRENCE-ID or EXDATE value: naive = the rule's wall time in ``zone``, written as is."""
+    if value.tzinfo is None:
+        if zone is None:
+            raise ValueError("a naive recurrence date needs a time zone other than UTC")
+        return _basic(value)
+    return _when(value, zone)
+
+
+def _nominal_line(name: str, value: datetime, zone: ZoneInfo | None, tzid: str) -> str:
+    if zone is None:
+        return f"{name}:{_when(value, None)}"
+    return f"{name};TZID={tzid}:{_nominal(value, zone)}"
+
+
+def _duration(start: datetime, end: datetime) -> str:
+    seconds = int((end - start).total_seconds())
+    if seconds <= 0:
+        raise ValueError("an event must end after it starts")
+    return f"DURATION:PT{seconds // 60}M" if seconds % 60 == 0 else f"DURATION:PT{seconds}S"
 
 
 def _until_utc(value: str, start: datetime, zone: ZoneInfo | None) -> str:
@@ -299,16 +342,30 @@ def serialize_event(event: Event) -> str:
             lines.append(f"LOCATION:{escape_text(location)}")
         return lines
 
-    middle = [f"SEQUENCE:{event.sequence}", _dt_line("DTSTART", event.start, zone, tzid),
-              _dt_line("DTEND", event.end, zone, tzid)]
     detached = event.recurrence_id is not None
+    if event.rrule and not detached and zone is not None:
+        # The rule repeats DTSTART's wall time, so DTSTART stays local even in a gap or fold;
+        # DURATION then gives every client the same length (DTEND would be read two ways).
+        _aware(event.start, "start")
+        nominal = event.rule_start or event.start.astimezone(zone).replace(tzinfo=None)
+        special = (event.rule_start is not None or not _unambiguous_wall(nominal, zone)
+                   or _ambiguous(event.end, zone)
+                   or event.start.astimezone(zone).utcoffset() != event.end.astimezone(zone).utcoffset())
+        middle = [f"SEQUENCE:{event.sequence}", f"DTSTART;TZID={tzid}:{_basic(nominal)}",
+                  _duration(event.start, event.end) if special else _dt_line("DTEND", event.end, zone, tzid)]
+    else:
+        # Both in UTC when either is ambiguous: clients mixing a local start with a UTC end differ.
+        pair_zone = None if zone is not None and (_ambiguous(event.start, zone) or _ambiguous(event.end, zone)) \
+            else zone
+        middle = [f"SEQUENCE:{event.sequence}", _dt_line("DTSTART", event.start, pair_zone, tzid),
+                  _dt_line("DTEND", event.end, pair_zone, tzid)]
     if detached:
-        middle.append(_dt_line("RECURRENCE-ID", event.recurrence_id, zone, tzid))
+        middle.append(_nominal_line("RECURRENCE-ID", event.recurrence_id, zone, tzid))
     elif event.rrule:
         middle.append("RRULE:" + _rrule(event.rrule, event.start, zone))
         if event.exdates:
             # Same TZID as DTSTART: clients match EXDATEs against local occurrence times.
-            values = ",".join(sorted({_when(d, zone) for d in event.exdates}))
+            values = ",".join(sorted({_nominal(d, zone) for d in event.exdates}))
             middle.append(f"EXDATE;TZID={tzid}:{values}" if zone else f"EXDATE:{values}")
     elif event.exdates or event.overrides:
         raise ValueError(f"event {event.uid!r} has exdates or overrides but no rrule")
@@ -320,11 +377,12 @@ def serialize_event(event: Event) -> str:
 
     for ov in sorted(event.overrides, key=lambda o: o.recurrence_id):
         sequence = event.sequence if ov.sequence is None else ov.sequence
+        pair_zone = None if zone is not None and (_ambiguous(ov.start, zone) or _ambiguous(ov.end, zone)) else zone
         middle = [
             f"SEQUENCE:{sequence}",
-            _dt_line("DTSTART", ov.start, zone, tzid),
-            _dt_line("DTEND", ov.end, zone, tzid),
-            _dt_line("RECURRENCE-ID", ov.recurrence_id, zone, tzid),
+            _dt_line("DTSTART", ov.start, pair_zone, tzid),
+            _dt_line("DTEND", ov.end, pair_zone, tzid),
+            _nominal_line("RECURRENCE-ID", ov.recurrence_id, zone, tzid),
             *texts(ov.summary if ov.summary is not None else event.summary,
                    ov.description if ov.description is not None else event.description,
                    ov.location if ov.location is not None else event.location),
@@ -474,7 +532,7 @@ def build_calendar(
 
     Items may be :class:`Event` objects or blocks already made by :func:`serialize_event`
     (a cache). ``name`` and ``description`` get RFC 7986 and X-WR- properties, ``lang`` a
-    LANGUAGE parameter; ``tzid`` is the calendar's X-WR-TIMEZONE. The VTIMEZONE of ``tzid``
+    LANGUAGE parameter; ``tzid`` is the calendar's own zone. The VTIMEZONE of ``tzid``
     is always included (it keeps an empty calendar valid), plus one per zone the events use.
     """
     if not _TOKEN.fullmatch(method):
@@ -500,8 +558,9 @@ def build_calendar(
         header += [f"DESCRIPTION{language}:{escape_text(description)}",
                    f"X-WR-CALDESC:{escape_text(description)}"]
     # Hints for subscribing clients; Google ignores them and polls every 12-24 h anyway.
-    header += ["REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H",
-               f"X-WR-TIMEZONE:{tzid}"]
+    # No X-WR-TIMEZONE: it only matters for floating times (there are none), and importers that
+    # honour it (the x-wr-timezone library) re-zone UTC times, losing which autumn-fold hour is meant.
+    header += ["REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H"]
     return _calendar(header, blocks, tzids, tzid)
 
 

@@ -2,19 +2,14 @@
 their registration or the occurrence is cancelled. Mail with ``enqueue(..., ics=, ics_method=)``."""
 from __future__ import annotations
 
-from email.utils import parseaddr
-
-from flask import current_app
-
-from app.calendar.events import occurrence_event
+from app.calendar.events import occurrence_event, service_organizer
 from app.calendar.ical import build_invitation
 from app.meetings.models import Registration
 
 
 def organizer() -> tuple[str, str | None]:
     """ORGANIZER = the From address of the mail, as clients expect (DESIGN.md)."""
-    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
-    return address, name or None
+    return service_organizer()
 
 
 def registration_invitation(registration: Registration, method: str = "REQUEST") -> bytes:
@@ -23,7 +18,8 @@ def registration_invitation(registration: Registration, method: str = "REQUEST")
     REQUEST carries the occurrence's current time and SEQUENCE (bumped by every change), CANCEL
     removes it from the person's calendar (their cancellation, or a cancelled occurrence). A place
     on the waiting list is sent as STATUS:TENTATIVE with PARTSTAT=TENTATIVE; the REQUEST sent on
-    promotion then confirms it (same UID and RECURRENCE-ID).
+    promotion then confirms it. Every message about one date uses that date's own UID
+    (a standalone event, no RECURRENCE-ID), so each is valid on its own.
     """
     method = method.upper()
     waitlisted = registration.status == "waitlisted"

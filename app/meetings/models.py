@@ -92,6 +92,9 @@ class MeetingSeries(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Occurrences exist up to this instant; `flask meetings materialise` extends it.
     materialised_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The current definition (start, rule, duration) applies to dates from this instant on; the
+    # earlier ones follow their MeetingSeriesSegment (None: the whole series, never split).
+    segment_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -183,3 +186,33 @@ class Registration(db.Model):
     occurrence: Mapped[MeetingOccurrence] = relationship()
     user = relationship("User")
     organization = relationship("Organization")
+
+
+class MeetingSeriesSegment(db.Model):
+    """An earlier definition of a series' dates, closed when staff changed the time or the rule
+    from a date onward (``effective_from``): the dates before ``ends_before`` keep it.
+
+    Feeds write each segment as its own VEVENT (own UID, RRULE ending before the split) so that
+    clients never re-time the dates that the service kept. The series row holds the current
+    definition, valid from ``MeetingSeries.segment_from``.
+    """
+
+    __tablename__ = "meeting_series_segments"
+    __table_args__ = (
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        Index("ix_meeting_series_segments_series", "series_id", "ends_before"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id", ondelete="CASCADE"))
+    uid: Mapped[str] = mapped_column(String(140), unique=True)  # iCalendar UID of this segment
+    start_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    timezone: Mapped[str] = mapped_column(String(64))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    skip_holidays: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Dates of the rule in [starts_from, ends_before) belong to this segment (UTC instants).
+    starts_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

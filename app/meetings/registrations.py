@@ -378,13 +378,11 @@ def cancel_registration(registration: Registration, *, actor: Any = None, now: d
     audit(actor, "registration.cancel", "registration", registration.id, occurrence_id=occurrence.id,
           seats=registration.seats, by_token=by_token or None)
     if notify:
-        if was_confirmed:
-            enqueue(registration.email, "registration_cancelled", locale=registration.locale,
-                    ics=registration_invitation(registration, "CANCEL"), ics_method="CANCEL",
-                    **_mail_context(registration))
-        else:
-            enqueue(registration.email, "registration_cancelled", locale=registration.locale,
-                    **_mail_context(registration))
+        # A CANCEL also for a place on the waiting list: a change of the meeting may have sent it a
+        # TENTATIVE invitation, and a CANCEL of a date the calendar never had is ignored (RFC 5546).
+        enqueue(registration.email, "registration_cancelled", locale=registration.locale,
+                ics=registration_invitation(registration, "CANCEL"), ics_method="CANCEL",
+                **_mail_context(registration))
     return promote_waitlist(occurrence, actor=actor, now=now, locked=True)
 
 

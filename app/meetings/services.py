@@ -24,7 +24,7 @@ from app.core.i18n import localized
 from app.core.auth import require_staff
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.meetings import recurrence, space_bookings
+from app.meetings import recurrence, series_split, space_bookings
 from app.meetings.models import (MEETING_LANGUAGES, SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme,
                                  Registration)
 from app.spaces.models import Space
@@ -431,6 +431,8 @@ def _horizon(now: datetime, series: MeetingSeries | None = None) -> datetime:
 
 def _expand(series: MeetingSeries, window_end: datetime, window_start: datetime | None = None) -> list[datetime]:
     limit = current_app.config["RECURRENCE_MAX_OCCURRENCES"] * 4
+    if series.segment_from is not None and (window_start is None or window_start < series.segment_from):
+        window_start = series.segment_from  # earlier dates follow an earlier definition (series_split)
     starts = recurrence.expand(series.start_local, series.timezone, series.rrule, window_start=window_start,
                                window_end=window_end, skip_holidays=series.skip_holidays, limit=limit)
     return [s.astimezone(UTC) for s in starts]
@@ -602,6 +604,7 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
     require_staff(actor)
     boundary = _as_boundary(effective_from, now, data.get("timezone") or series.timezone)
     old_location = {name: getattr(series, name) for name in LOCATION_FIELDS}
+    before = series_split.snapshot(series)
     changes = _apply(series, data)
     if not changes:
         return changes
@@ -634,7 +637,8 @@ def update_series(series: MeetingSeries, data: dict[str, Any], *, actor: Any, no
                 cancelled.append(occurrence)
     elif timing:
         kept_ids = _has_registrations([o.id for o in future])
-        new_starts = _expand(series, _horizon(now, series), window_start=boundary)
+        split = series_split.split(series, before, boundary)
+        new_starts = _expand(series, _horizon(now, series), window_start=min(boundary, split or boundary))
         by_date = {recurrence.localize(s, series.timezone).date(): s for s in new_starts}
         taken: set[datetime] = set()
         for occurrence in future:

@@ -18,8 +18,8 @@ def test_series_event_has_exdates_overrides_and_holiday_exdates(make, app):
         occ[2].moved = True
         occ[2].sequence = 1
         event = series_event(s, occ, lang="fi")
-        assert event.exdates[0] == occ[1].recurrence_id
-        assert [o.recurrence_id for o in event.overrides] == [occ[2].recurrence_id]
+        assert event.exdates[0] == datetime(2026, 12, 8, 17, 0)  # the rule's wall time
+        assert [o.recurrence_id for o in event.overrides] == [datetime(2026, 12, 15, 17, 0)]
         assert event.overrides[0].sequence == s.sequence + 1
         text = build_calendar([event], name="t").decode()
         assert "RRULE:FREQ=WEEKLY;COUNT=6" in text and "EXDATE;TZID=Europe/Helsinki:20261208T170000" in text
@@ -35,15 +35,16 @@ def test_holidays_become_exdates(make, app):
         assert [d.date().isoformat() for d in event.exdates] == ["2026-12-24"]
 
 
-def test_occurrence_event_is_detached_instance_with_summed_sequence(make, app):
+def test_occurrence_event_is_a_standalone_date_with_summed_sequence(make, app):
     series = make.series(occurrences=2, sequence=3)
     with app.app_context():
         occurrence = db.session.get(MeetingSeries, series.id).occurrences[1]
         occurrence.sequence = 2
         event = occurrence_event(occurrence, lang="sv")
-        assert event.recurrence_id == occurrence.recurrence_id
+        assert event.recurrence_id is None  # valid on its own
         assert event.sequence == 5
-        assert event.uid == series.uid
+        assert event.uid == f"occurrence-{occurrence.id}-{series.uid}"
+        assert event.organizer == ("kohtaamo@hel.fi", "Kohtaamo")
         assert event.url.endswith(f"/meetings/occurrences/{occurrence.id}")
 
 

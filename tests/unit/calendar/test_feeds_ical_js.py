@@ -144,7 +144,7 @@ def test_personal_feed_matches_the_registrations(scenario, app, client):
     ids = scenario["ids"]
     expected_ids = [ids["dst"][1], ids["dst"][6], ids["monthly"][0], ids["one_off"][0]]
     with app.app_context():
-        expected = sorted((o.series.uid, iso(o.starts_at), iso(o.ends_at))
+        expected = sorted((f"occurrence-{o.id}-{o.series.uid}", iso(o.starts_at), iso(o.ends_at))
                           for o in (db.session.get(MeetingOccurrence, i) for i in expected_ids))
     assert triples(got) == expected
     status = {o["start"]: o["status"] for o in got}

@@ -352,7 +352,8 @@ def test_move_occurrence(make, ctx, staff):
     assert occurrence.starts_at == new_start.astimezone(UTC)
     mail = db.session.scalar(select(OutboxMessage))
     assert mail.kind == "occurrence_moved" and mail.ics_method == "REQUEST"
-    assert "RECURRENCE-ID" in mail.ics and "SEQUENCE:1" in mail.ics
+    assert f"UID:occurrence-{occurrence.id}-" in mail.ics and "SEQUENCE:1" in mail.ics
+    assert "RECURRENCE-ID" not in mail.ics  # one date, valid on its own
 
 
 @pytest.mark.parametrize("start_delta, length, field", [
@@ -458,3 +459,21 @@ def test_capacity_increase_promotes_waiting_list_in_order(make, ctx, staff):
     assert _occurrences(series.id)[0].seats_taken == 3
     kinds = [m.kind for m in db.session.scalars(select(OutboxMessage))]
     assert "registration_promoted" in kinds
+
+
+def test_time_change_from_a_date_splits_the_series_and_materialising_later_keeps_the_split(make, ctx, staff):
+    """The nightly job must not re-create the earlier dates at the new time (they keep the old one)."""
+    from app.meetings.models import MeetingSeriesSegment
+
+    series = create(staff, start_local="2026-09-08T17:00", rrule="FREQ=WEEKLY")
+    data = services.clean_series_data({"start_local": "2026-09-08T18:00"}, now=NOW, current=series)
+    services.update_series(series, data, actor=_staff(staff), now=NOW, effective_from=date(2026, 10, 1))
+    [segment] = ctx.scalars(select(MeetingSeriesSegment)).all()
+    assert segment.uid == series.uid and segment.start_local.hour == 17
+    assert series.segment_from == segment.ends_before
+    services.materialise_series(series, now=NOW + timedelta(days=30))
+    days = [r.starts_at.astimezone(HEL).date() for r in _occurrences(series.id)]
+    assert len(days) == len(set(days))  # one meeting per date, none duplicated at the new time
+    hours = {r.starts_at.astimezone(HEL).date() < date(2026, 10, 1): r.starts_at.astimezone(HEL).hour
+             for r in _occurrences(series.id)}
+    assert hours == {True: 17, False: 18}

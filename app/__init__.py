@@ -71,7 +71,7 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, strict=bool(app.config.get("TESTING")))
     migrate.init_app(app, db)
     csrf.init_app(app)
     mail.init_app(app)

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.accounts.services import user_for_api_token
 from app.calendar import feeds, services, tokens
-from app.core.database import read_only_session
 from app.core.i18n import localized
 from app.extensions import db
 from app.meetings.models import MeetingSeries
@@ -94,13 +93,6 @@ def _serve(plan: feeds.Plan | None):
     return response
 
 
-@bp.before_request
-def _feeds_only_read():
-    """Feeds never write: on SQLite, do not take the write lock every other request waits for."""
-    if request.endpoint in _READERS:
-        read_only_session()
-
-
 def _lang() -> str:
     return feeds.language(request.args.get("lang"))
 
@@ -148,22 +140,14 @@ def space_feed(space_id: int):
     if token:
         staff = tokens.staff_for_space_token(token, space.id)
         if staff is None and token.startswith("kht_"):
-            db.session.rollback()  # the check writes last_used_at: leave the read-only transaction
-            space = db.session.get(Space, space_id)
-            staff = user_for_api_token(token)
-            if staff is not None:
-                db.session.commit()  # the token's last_used_at
-                if not staff.is_staff:
-                    staff = None
+            staff = user_for_api_token(token)  # notes last_used_at in a transaction of its own
+            if staff is not None and not staff.is_staff:
+                staff = None
         if staff is None:
             abort(404)  # a wrong token says nothing about the space
         detailed = True
     start, end = feeds.space_window(_day("from"), _day("to"), datetime.now(timezone.utc).date())
     return _serve(feeds.space_plan(space, _lang(), detailed=detailed, start=start, end=end))
-
-
-_READERS = {"calendar.meetings_feed", "calendar.series_feed", "calendar.occurrence_feed",
-            "calendar.personal_feed", "calendar.space_feed", "calendar.index"}
 
 
 @bp.get("/")

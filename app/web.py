@@ -82,7 +82,7 @@ def register_web_hooks(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if app.config["BASE_URL"].startswith("https://"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html":
+        if response.mimetype == "text/html" and "Cache-Control" not in headers:  # (set by the page cache)
             # A secret link (manage, privacy, password reset) is as personal as a logged-in page.
             secret_link = any("token" in key for key in (request.view_args or {}))
             headers.setdefault("Cache-Control", "no-store" if current_user.is_authenticated or secret_link

@@ -19,7 +19,9 @@ BENCH_DATABASES (``sqlite,postgresql``).
 """
 from __future__ import annotations
 
+import contextlib
 import http.client
+import io
 import os
 import re
 import shutil
@@ -88,7 +90,8 @@ def prepare_database(database_url: str) -> str:
 
     app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": normalise(database_url), "SECRET_KEY": "bench"})
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        with contextlib.redirect_stderr(io.StringIO()):  # alembic's log of every revision
+            upgrade(directory=str(ROOT / "migrations"))
         load_demo_data()
         user = db.session.scalar(db.select(User).where(User.email == STAFF_EMAIL))
         now = datetime.now(timezone.utc)

@@ -17,8 +17,8 @@ from app.core.i18n import current_language
 from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.meetings import recurrence, services, space_bookings
-from app.meetings.content import PAGES as MEETING_PAGES
+from app.meetings import recurrence, rule_text, services, space_bookings
+from app.meetings.content import MEETINGS, PAGES as MEETING_PAGES
 from app.meetings.forms import (CancelOccurrenceForm, MeetingFilterForm, MoveOccurrenceForm, SeriesForm,
                                 StatusForm, ThemeForm)
 from app.meetings.models import SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme
@@ -42,7 +42,7 @@ def _helpers() -> dict[str, Any]:
 
 
 def _describe(series: MeetingSeries) -> str:
-    return recurrence.describe(series.rrule, series.start_local, current_language(), tz=series.timezone)
+    return rule_text.describe(series.rrule, series.start_local, current_language(), series.timezone)
 
 
 def _now() -> datetime:
@@ -81,6 +81,7 @@ def detail(series_id: int):
 
 # --- staff: series ------------------------------------------------------------------------------
 @bp.get("/manage")
+@cached_page(MEETINGS, personal=True)  # outside role_required: a copy is only ever the checked user's
 @role_required("staff")
 def manage_index():
     status = request.args.get("status") or None

@@ -185,6 +185,5 @@ def test_the_plan_of_a_version_is_reused(app, client, make, count_queries):
     client.get("/calendar/meetings.ics")
     with count_queries() as counter:
         assert client.get("/calendar/meetings.ics").status_code == 200
-    statements = [s for s in counter.statements if not s.lstrip().upper().startswith(("BEGIN", "PRAGMA"))]
-    assert len(statements) == 1 and "content_versions" in statements[0]
+    assert counter.count == 0  # only the versions read, sent on a pooled DBAPI connection of its own
     assert feeds.FEEDS  # the finished feed is cached

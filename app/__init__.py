@@ -59,6 +59,10 @@ def create_app(config_class: type = Config, overrides: dict[str, Any] | None = N
     register_error_handlers(app)
     register_web_hooks(app)
     _register_cli(app)
+
+    from app.calendar.fastpath import FeedFastPath
+
+    app.wsgi_app = FeedFastPath(app)  # cached public feeds answered before Flask
     return app
 
 

@@ -213,7 +213,10 @@ def staff_session_cookie(port: int) -> str:
         "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, form)
     if status != 302:
         raise SystemExit(f"login failed: {status}")
-    return headers["Set-Cookie"].split(";", 1)[0]
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    # Like a browser: keep the cookie the first page after login sets (its CSRF secret).
+    _status, _body, headers = request(port, "GET", "/", {"Cookie": cookie})
+    return headers["Set-Cookie"].split(";", 1)[0] if headers.get("Set-Cookie") else cookie
 
 
 @dataclass

@@ -68,7 +68,7 @@ def clear_caches() -> None:
         clear()
 
 
-def versions(*names: str) -> tuple[int, ...]:
+def versions(*names: str, engine=None) -> tuple[int, ...]:
     """The current values of ``names`` (0 for a counter never bumped): ONE statement, sent on a
     pooled DBAPI connection of its own, outside the request's transaction and the ORM (this runs
     on every request a cache answers, so its cost is the cache's cost). Reading outside the
@@ -79,10 +79,10 @@ def versions(*names: str) -> tuple[int, ...]:
             raise ValueError(f"bad content version name in {names!r}")
         sql = _SQL[names] = ("SELECT name, version FROM content_versions WHERE name IN ("
                              + ", ".join(f"'{name}'" for name in names) + ")")
-    raw = db.engine.raw_connection()
+    engine = engine if engine is not None else db.engine
+    raw = engine.raw_connection()
     try:
-        postgresql = raw.dialect_name == "postgresql" if hasattr(raw, "dialect_name") else \
-            db.engine.dialect.name == "postgresql"
+        postgresql = engine.dialect.name == "postgresql"
         driver = raw.driver_connection
         if postgresql:
             driver.autocommit = True  # one round trip, no BEGIN/ROLLBACK

@@ -40,14 +40,6 @@ def writes(view: F) -> F:
     return view
 
 
-def read_only_session() -> None:
-    """Start the request's transaction deferred even for an unsafe method (rarely needed: every
-    GET already is). On PostgreSQL nothing changes."""
-    from app.extensions import db
-
-    db.session.connection(execution_options={READ_ONLY: True})
-
-
 def write_connection() -> Connection:
     """A connection of its own whose transaction takes the write lock (use as
     ``with write_connection() as conn, conn.begin(): ...``), for small writes during a GET."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import current_app, g, make_response, request, session
+from flask import current_app, make_response, request, session
 
 from app.core.i18n import current_language
 from app.core.versions import on_clear, versions
@@ -81,11 +81,6 @@ def _who(personal: bool) -> tuple | None | bool:
     if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
         return False  # Flask-Login would log this visitor in from the cookie
     return None
-
-
-def is_personal_hit() -> bool:
-    """True when this response came from a personal copy (for the Cache-Control header)."""
-    return g.get("kohtaamo_page_who") is not None
 
 
 def _answer(page: Page, who):

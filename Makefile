@@ -48,7 +48,8 @@ test: install-dev
 # `flask mail deliver` as a second process.
 serve: install
 	$(FLASK) db upgrade
-	$(VENV)/bin/gunicorn --workers $${WORKERS:-4} --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	@# --preload: import and warm up once (app/core/warmup.py), then fork: every worker starts warm
+	$(VENV)/bin/gunicorn --workers $${WORKERS:-4} --preload --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 bench: install-dev
 	for script in bench/*.py; do $(PY) $$script || exit 1; done

@@ -69,6 +69,10 @@ def create_app(config_class: type = Config, overrides: dict[str, Any] | None = N
     register_error_handlers(app)
     register_web_hooks(app)
     _register_cli(app)
+
+    from app.calendar.fastpath import FeedFastPath
+
+    app.wsgi_app = FeedFastPath(app)  # cached public feeds answered before Flask
     return app
 
 
@@ -81,7 +85,7 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, strict=bool(app.config.get("TESTING")))
     migrate.init_app(app, db)
     csrf.init_app(app)
     mail.init_app(app)

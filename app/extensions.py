@@ -49,3 +49,12 @@ csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    """Every limit is on POST (login, password reset, registration): skip resolving limits for
+    the reads, which are most requests."""
+    from flask import request
+
+    return request.method in ("GET", "HEAD", "OPTIONS")

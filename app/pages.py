@@ -4,14 +4,18 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, request, session
 from sqlalchemy import text
 
+from app.core.database import writes
+from app.core.page_cache import cached_page
 from app.core.i18n import LANGUAGES
 from app.extensions import db
+from app.meetings.content import PAGES as MEETING_PAGES
 from app.web import safe_next
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@cached_page(*MEETING_PAGES)
 def index():
     """The front page: what the service is, the next meetings, where to go next."""
     from app.core.types import utcnow
@@ -22,6 +26,7 @@ def index():
 
 
 @bp.get("/lang/<code>")
+@writes  # remembers the language on the profile
 def switch_language(code: str):
     """Remember the chosen language in the session. A GET (a link, a prefetch) changes nothing
     stored: the profile's language is saved only by the profile form's POST."""

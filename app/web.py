@@ -48,6 +48,16 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
+def security_header_values(app: Flask) -> list[tuple[str, str]]:
+    """The security headers of every response (the calendar fast path sends them too)."""
+    values = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+              ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
+              ("Permissions-Policy", "geolocation=(), camera=(), microphone=()")]
+    if app.config["BASE_URL"].startswith("https://"):
+        values.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return values
+
+
 def register_web_hooks(app: Flask) -> None:
     """Context processor, filters and security headers."""
 
@@ -87,13 +97,8 @@ def register_web_hooks(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
-        if app.config["BASE_URL"].startswith("https://"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        for name, value in security_header_values(app):
+            headers.setdefault(name, value)
         personal_request = current_user.is_authenticated or bool(request.headers.get("Authorization"))
         if response.mimetype != "text/html" and personal_request \
                 and not headers.get("Cache-Control", "").startswith("private"):
@@ -101,7 +106,7 @@ def register_web_hooks(app: Flask) -> None:
             # browser or shared cache (lists of registrants, reports). A view that chose "private"
             # on purpose (a personal calendar feed, polled by its owner's app) keeps it.
             headers["Cache-Control"] = "no-store"
-        if response.mimetype == "text/html":
+        if response.mimetype == "text/html" and "Cache-Control" not in headers:  # (set by the page cache)
             # A secret link (manage, privacy, password reset) is as personal as a logged-in page.
             secret_link = any("token" in key for key in (request.view_args or {}))
             headers.setdefault("Cache-Control", "no-store" if current_user.is_authenticated or secret_link

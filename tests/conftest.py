@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import event, make_url, text
 
 from app import create_app
+from app.core.versions import clear_caches
 from app.extensions import db, limiter
 from config import TestingConfig, database_url
 
@@ -84,6 +85,7 @@ def _clean_database(request):
     application = request.getfixturevalue("app")
     # Every test client is 127.0.0.1: without a reset the login limit leaks between tests.
     limiter.reset()
+    clear_caches()  # pages and feeds cached by content version: the counters start over below
     with application.app_context():
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))

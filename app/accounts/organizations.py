@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts import services
+from app.accounts.content import ORGANIZATIONS
 from app.accounts.forms import OrganizationForm
 from app.accounts.models import Organization
 from app.core.auth import role_required
 from app.core.forms import populate_errors
+from app.core.page_cache import cached_page
 from app.errors import DomainError
 from app.extensions import db
 
@@ -17,6 +19,7 @@ bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
 
 @bp.get("/")
+@cached_page(ORGANIZATIONS, personal=True)  # outside role_required: a copy is only ever the checked user's
 @role_required("staff")
 def index():
     page = request.args.get("page", 1, type=int)

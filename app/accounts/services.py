@@ -5,20 +5,22 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import ROLE_RANK, ApiToken, Organization, User
 from app.accounts.validators import check_district, normalize_business_id
 from app.core.audit import audit
 from app.core.urls import is_web_url
+from app.core.database import in_reading_request, write_connection
 from app.core.types import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
@@ -181,8 +183,29 @@ def user_for_api_token(plain: str, *, now: datetime | None = None) -> User | Non
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(plain)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    token.last_used_at = now or utcnow()
+    _note_use(token, now or utcnow())
     return token.user
+
+
+# ``last_used_at`` is for people (which tokens are still in use?), so minutes are precise enough:
+# writing it on every API call would make every read a write (and on SQLite take the write lock).
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def _note_use(token: ApiToken, now: datetime) -> None:
+    """Record the use at most once per ``LAST_USED_RESOLUTION``. During a read-only (GET) request
+    the write goes through a short transaction of its own, so the request stays a reader."""
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
+        return
+    if not in_reading_request():
+        token.last_used_at = now
+        return
+    with write_connection() as conn, conn.begin():
+        conn.execute(update(ApiToken).where(
+            ApiToken.id == token.id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_RESOLUTION))
+            .values(last_used_at=now))
+    set_committed_value(token, "last_used_at", now)
 
 
 # --- organisations -------------------------------------------------------------------------

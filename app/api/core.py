@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from app.core.page_cache import cached_page
 from app.accounts.models import ROLE_RANK
 from app.accounts.services import user_for_api_token
 from app.errors import BadRequest, Forbidden, Unauthorized, ValidationError
@@ -120,11 +121,12 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
 
 def endpoint(rule: str, method: str, *, summary: str, tag: str, role: str | None = None,
              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-             responses: dict[int, Any] | None = None) -> Callable:
+             responses: dict[int, Any] | None = None, cache: tuple[str, ...] | None = None) -> Callable:
     """Declare an API endpoint. The view gets ``user`` and, when declared, ``data`` and ``params``.
 
     It returns ``(payload, status)`` or a payload (200); ``None`` with 204 means no body.
-    Successful calls are committed here: one transaction per request.
+    Successful calls are committed here: one transaction per request. ``cache`` (GET only): the
+    content versions the answer shows; it is then kept per token (app/core/page_cache.py).
     """
 
     def decorator(fn: Callable) -> Callable:
@@ -142,6 +144,8 @@ def endpoint(rule: str, method: str, *, summary: str, tag: str, role: str | None
                 return "", 204
             return jsonify(payload), status
 
+        if cache is not None and method == "GET":
+            view = cached_page(*cache, personal=True)(view)
         bp.add_url_rule(rule, endpoint=f"{fn.__module__.rsplit('.', 1)[-1]}_{fn.__name__}",
                         view_func=view, methods=[method])
         OPERATIONS.append(Operation(rule, method.lower(), summary, tag, role, body, query,

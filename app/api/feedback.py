@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import select
 
+from app.core.database import writes
 from app.api import schemas
 from app.api.core import endpoint
 from app.errors import NotFound
@@ -66,6 +67,7 @@ class FeedbackSummary(BaseModel):
 @endpoint("/series/<int:series_id>/feedback", "GET", summary="Aggregated feedback answers of a series",
           tag="feedback", role="staff", query=FeedbackQuery,
           responses={200: FeedbackSummary, 404: schemas.Error, 422: schemas.Error})
+@writes  # creates the default form of a series on first view
 def series_feedback(user, series_id: int, params: FeedbackQuery):
     series = db.session.get(MeetingSeries, series_id)
     if series is None:

@@ -16,7 +16,8 @@ from app.core.i18n import localized_dict
 from app.core.types import utcnow
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.meetings import recurrence, services
+from app.meetings import recurrence, rule_text, services
+from app.meetings.content import MEETINGS
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 
 UTC = timezone.utc
@@ -169,7 +170,7 @@ def series_json(series: MeetingSeries) -> dict[str, Any]:
         "language": series.language, "start": series.start_local.isoformat(timespec="minutes"),
         "start_at": recurrence.localize(series.start_local, series.timezone).isoformat(),
         "timezone": series.timezone, "duration_minutes": series.duration_minutes, "rrule": series.rrule,
-        "rule_text": recurrence.describe(series.rrule, series.start_local, "en", tz=series.timezone),
+        "rule_text": rule_text.describe(series.rrule, series.start_local, "en", series.timezone),
         "skip_holidays": series.skip_holidays, "capacity": series.capacity, "waitlist": series.waitlist,
         "max_seats_per_registration": series.max_seats_per_registration,
         "registration_opens_at": _iso(series.registration_opens_at, series.timezone),
@@ -238,7 +239,7 @@ def create_series(user, data: SeriesIn):
 
 
 @endpoint("/series", "GET", summary="List meeting series (published ones; staff see all)", tag="meetings",
-          query=SeriesListQuery, responses={200: list[Series]})
+          query=SeriesListQuery, responses={200: list[Series]}, cache=(MEETINGS,))
 def list_series(user, params: SeriesListQuery):
     page = services.series_page(page=params.page, per_page=params.per_page, status=params.status, viewer=user)
     return [series_json(s) for s in page.items]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app.accounts.content import ORGANIZATIONS
 from app.accounts import services
 from app.accounts.models import Organization
 from app.api import schemas
@@ -24,7 +25,7 @@ def create_organization(user, data: schemas.OrganizationIn):
 
 
 @endpoint("/organizations", "GET", summary="List organisations", tag="organizations", role="ngo",
-          responses={200: list[schemas.Organization]})
+          responses={200: list[schemas.Organization]}, cache=(ORGANIZATIONS,))
 def list_organizations(user):
     orgs = db.session.scalars(select(Organization).order_by(func.lower(Organization.name), Organization.id))
     return [organization_json(org) for org in orgs]

@@ -2,18 +2,22 @@
 
 Every feed is served in two steps:
 
-1. :func:`*_plan` runs ONE aggregate query (row count, latest ``updated_at``, id and SEQUENCE sums
-   of the rows the feed is made of) and returns a :class:`Plan`: the fingerprint (that result +
-   language + variant) and a ``build`` callable. Nothing is serialised yet.
-2. :func:`get_feed` looks the fingerprint up in an in-process LRU of finished feeds (bytes, strong
-   ETag, Last-Modified). A hit costs one query and no serialisation, so a conditional request is
-   answered with 304 at almost the price of a static file; only a miss calls ``build``.
+1. :func:`*_plan` finds out whether the feed changed and returns a :class:`Plan`: the key (what
+   the feed depends on + language + variant) and a ``build`` callable. Nothing is serialised yet.
+   The meeting feeds (all meetings, one series) read ONE row for that: the ``meetings`` content
+   version (app/core/versions.py), bumped in the same transaction as any change they show, so
+   every edit is visible at once. The personal, occurrence and space feeds run one aggregate
+   query over their own few rows (row count, latest ``updated_at``, id and SEQUENCE sums).
+2. :func:`get_feed` looks the key up in an in-process LRU of finished feeds (bytes, strong
+   ETag, Last-Modified). A hit costs that one read and no serialisation, so a conditional request
+   is answered with 304 at about the price of a static file; only a miss calls ``build``.
 
 ``build`` reuses serialised VEVENT blocks from a second LRU keyed by (series id, SEQUENCE, status,
 latest ``updated_at`` of the series, its space and the occurrences that shape its VEVENT, language):
 after one series changes, only that series is serialised again. Occurrences that merely follow
-the RRULE are not read at all (a registration changing their ``seats_taken`` does not invalidate
-the public feeds).
+the RRULE are not read at all: a registration (``seats_taken``) bumps the version (the meeting
+pages show free seats) and the feed is rebuilt from cached blocks into the same bytes, so its
+ETag stays and subscribers keep getting 304.
 
 Cancelled occurrences: EXDATE in the series' VEVENT, not a STATUS:CANCELLED override. EXDATE is
 core RFC 5545 that every client (Google, Outlook, Apple, Thunderbird/ical.js) implements and it
@@ -26,8 +30,8 @@ meeting is left out of the feeds, the personal feed leaves out cancelled occurre
 feed of a cancelled series stays served but empty (a 404 would make Google keep the stale events).
 Only the single-occurrence download says STATUS:CANCELLED (a re-import then cancels the entry).
 
-The fingerprint sees every insert, update (``updated_at``, SEQUENCE) and deletion (count, id
-sum) of the rows a feed is built from. Last-Modified is the latest ``updated_at`` of those rows; a
+The aggregate fingerprints see every insert, update (``updated_at``, SEQUENCE) and deletion
+(count, id sum) of the rows a feed is built from. Last-Modified is the latest ``updated_at`` of those rows; a
 deletion does not move it, which is why If-None-Match (the ETag of the bytes) wins when present.
 """
 from __future__ import annotations
@@ -49,7 +53,9 @@ from app.accounts.models import Organization, User
 from app.calendar.events import booking_event, listed_in_feeds, occurrence_event, series_events
 from app.calendar.ical import build_calendar, serialize_event
 from app.core.i18n import LANGUAGES, localized
+from app.core.versions import on_clear, version
 from app.extensions import db
+from app.meetings.content import MEETINGS
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
 from app.meetings.series_split import segments_of
 from app.spaces.models import Booking, Space
@@ -105,15 +111,15 @@ class Plan:
     """What a request needs before deciding to serialise: the fingerprint and how to build."""
 
     key: tuple
-    last_modified: datetime
-    build: Callable[[], bytes]
+    last_modified: datetime | None  # None: ``build`` returns (bytes, last modified)
+    build: Callable[[], bytes | tuple[bytes, datetime]]
     filename: str
     private: bool = False
 
 
 FEEDS = LRU(256)
 BLOCKS = LRU(50_000)
-PLANS = LRU(1_024)  # only with CALENDAR_FINGERPRINT_TTL
+PLANS = LRU(1_024)  # meetings plans by content version (and by time with CALENDAR_FINGERPRINT_TTL)
 
 
 def clear_caches() -> None:
@@ -123,12 +129,16 @@ def clear_caches() -> None:
     PLANS.clear()
 
 
+on_clear(clear_caches)
+
+
 def get_feed(plan: Plan) -> Feed:
     """The cached feed for ``plan.key``, built (and cached) only on a miss."""
     feed = FEEDS.get(plan.key)
     if feed is None:
-        body = plan.build()
-        feed = Feed(body=body, etag=hashlib.sha256(body).hexdigest(), last_modified=plan.last_modified)
+        built = plan.build()
+        body, last_modified = built if isinstance(built, tuple) else (built, plan.last_modified)
+        feed = Feed(body=body, etag=hashlib.sha256(body).hexdigest(), last_modified=last_modified)
         FEEDS.put(plan.key, feed)
     return feed
 
@@ -171,42 +181,44 @@ def _shapes_the_feed():
 def meetings_plan(lang: str, series_id: int | None = None) -> Plan | None:
     """The all-meetings feed, or one series' feed; ``None`` when that series is not public.
 
-    With ``CALENDAR_FINGERPRINT_TTL`` > 0 (seconds; default 0) a worker reuses the fingerprint
-    for that long without asking the database: a change then shows at most that much later,
-    well inside the feed's ``max-age``, and a busy feed is answered without any query.
+    Freshness is ONE primary-key read: the ``meetings`` content version, bumped in the same
+    transaction as any change these feeds show (app/meetings/content.py). The plan for a version
+    is remembered, so a cached feed costs that read and nothing else; every edit is seen at once.
+    With ``CALENDAR_FINGERPRINT_TTL`` > 0 (seconds; default 0) a worker skips even that read for
+    that long (a change then shows at most that much later).
     """
     ttl = current_app.config.get("CALENDAR_FINGERPRINT_TTL", 0)
     if not ttl:
-        return _meetings_plan(lang, series_id)
-    memo_key = (lang, series_id, current_app.config["BASE_URL"])
+        return _versioned_meetings_plan(lang, series_id)
+    memo_key = ("ttl", lang, series_id, current_app.config["BASE_URL"])
     memo = PLANS.get(memo_key)
     now = time.monotonic()
     if memo is not None and memo[0] > now:
         return memo[1]
-    plan = _meetings_plan(lang, series_id)
+    plan = _versioned_meetings_plan(lang, series_id)
     PLANS.put(memo_key, (now + ttl, plan))
     return plan
 
 
-def _meetings_plan(lang: str, series_id: int | None) -> Plan | None:
-    s, o = MeetingSeries, MeetingOccurrence
-    row = db.session.execute(
-        select(func.count(s.id.distinct()), func.max(s.updated_at), func.sum(s.id.distinct()),
-               func.max(Space.updated_at), func.count(o.id), func.max(o.updated_at), func.sum(o.sequence),
-               func.sum(o.id), func.max(s.status))
-        .select_from(s).outerjoin(Space, Space.id == s.space_id)
-        .outerjoin(o, and_(o.series_id == s.id, _shapes_the_feed()))
-        .where(_series_filter(series_id))
-    ).one()
-    if series_id is not None and not row[0]:
+def _versioned_meetings_plan(lang: str, series_id: int | None) -> Plan | None:
+    current = version(MEETINGS)
+    memo_key = ("meetings", lang, series_id, current_app.config["BASE_URL"], current)
+    memo = PLANS.get(memo_key)
+    if memo is None:
+        memo = (_meetings_plan(lang, series_id, current),)  # a tuple: None (not public) is remembered too
+        PLANS.put(memo_key, memo)
+    return memo[0]
+
+
+def _meetings_plan(lang: str, series_id: int | None, current: int) -> Plan | None:
+    if series_id is not None and db.session.scalar(select(MeetingSeries.id).where(_series_filter(series_id))) is None:
         return None
-    key = ("meetings", series_id, lang, current_app.config["BASE_URL"], *row)
+    key = ("meetings", series_id, lang, current_app.config["BASE_URL"], current)
     filename = "meetings.ics" if series_id is None else f"series-{series_id}.ics"
-    return Plan(key=key, last_modified=_latest(row[1], row[3], row[5]), filename=filename,
-                build=lambda: _build_meetings(lang, series_id))
+    return Plan(key=key, last_modified=None, filename=filename, build=lambda: _build_meetings(lang, series_id))
 
 
-def _build_meetings(lang: str, series_id: int | None) -> bytes:
+def _build_meetings(lang: str, series_id: int | None) -> tuple[bytes, datetime]:
     s, o = MeetingSeries, MeetingOccurrence
     rows = db.session.scalars(
         select(s).options(joinedload(s.space)).where(_series_filter(series_id)).order_by(s.id)).all()
@@ -237,7 +249,10 @@ def _build_meetings(lang: str, series_id: int | None) -> bytes:
         else:
             name = "Kohtaamo: " + localized(rows[0], "title", lang)
             description = None
-        return build_calendar(blocks, name=name, description=description, lang=lang)
+        # Last-Modified: the latest change of a row the feed is made of.
+        last_modified = _latest(*(r.updated_at for r in rows), *(r.space.updated_at for r in rows if r.space),
+                                *(o.updated_at for o in special))
+        return build_calendar(blocks, name=name, description=description, lang=lang), last_modified
 
 
 # --- one occurrence ("add to my calendar") -------------------------------------------------------

@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.calendar import feeds, services, tokens
-from app.core.database import read_only_session
 from app.core.dates import parse_day
 from app.core.i18n import localized
 from app.extensions import db
@@ -94,14 +93,6 @@ def _serve(plan: feeds.Plan | None):
     return response
 
 
-@bp.url_value_preprocessor
-def _feeds_only_read(endpoint, _values):
-    """Feeds never write: on SQLite, do not take the write lock every other request waits for.
-    (Before every before_request hook, some of which read the database.)"""
-    if endpoint in _READERS:
-        read_only_session()
-
-
 def _lang() -> str:
     return feeds.language(request.args.get("lang"))
 
@@ -155,10 +146,6 @@ def space_feed(space_id: int):
         detailed = True
     start, end = feeds.space_window(_day("from"), _day("to"), datetime.now(timezone.utc).date())
     return _serve(feeds.space_plan(space, _lang(), detailed=detailed, start=start, end=end))
-
-
-_READERS = {"calendar.meetings_feed", "calendar.series_feed", "calendar.occurrence_feed",
-            "calendar.personal_feed", "calendar.space_feed", "calendar.index"}
 
 
 @bp.get("/")

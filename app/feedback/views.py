@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.core.paging import bounded_page
 from app.core.auth import role_required
+from app.core.database import writes
 from app.core.forms import populate_errors
 from app.core.i18n import LANGUAGES, current_language
 from app.core.types import utcnow
@@ -127,6 +128,7 @@ def _theme_choices() -> list[tuple[int, str]]:
 
 @bp.route("/series/<int:series_id>", methods=["GET", "POST"])
 @role_required("staff")
+@writes  # creates the default form of a series on first view
 def edit_form(series_id: int):
     """The form editor: settings and the list of questions."""
     series = _series_or_404(series_id)

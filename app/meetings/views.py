@@ -10,12 +10,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.core.auth import role_required
+from app.core.database import writes
+from app.core.page_cache import cached_page
 from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.meetings import recurrence, services, space_bookings
+from app.meetings import recurrence, rule_text, services, space_bookings
+from app.meetings.content import MEETINGS, PAGES as MEETING_PAGES
 from app.meetings.forms import (CancelOccurrenceForm, MeetingFilterForm, MoveOccurrenceForm, SeriesForm,
                                 StatusForm, ThemeForm)
 from app.meetings.models import SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme
@@ -39,7 +42,7 @@ def _helpers() -> dict[str, Any]:
 
 
 def _describe(series: MeetingSeries) -> str:
-    return recurrence.describe(series.rrule, series.start_local, current_language(), tz=series.timezone)
+    return rule_text.describe(series.rrule, series.start_local, current_language(), series.timezone)
 
 
 def _now() -> datetime:
@@ -48,6 +51,7 @@ def _now() -> datetime:
 
 # --- public -------------------------------------------------------------------------------------
 @bp.get("")
+@cached_page(*MEETING_PAGES)
 def index():
     themes = services.list_themes(active_only=True)
     form = MeetingFilterForm(request.args, themes=themes)
@@ -68,6 +72,7 @@ def index():
 
 
 @bp.get("/<int:series_id>")
+@cached_page(*MEETING_PAGES)
 def detail(series_id: int):
     series = services.get_series(series_id, viewer=current_user)
     occurrences = services.series_occurrences(series, start=_now(), limit=12)
@@ -76,6 +81,7 @@ def detail(series_id: int):
 
 # --- staff: series ------------------------------------------------------------------------------
 @bp.get("/manage")
+@cached_page(MEETINGS, personal=True)  # outside role_required: a copy is only ever the checked user's
 @role_required("staff")
 def manage_index():
     status = request.args.get("status") or None
@@ -205,12 +211,14 @@ def preview():
 
 @bp.route("/manage/new", methods=["GET", "POST"])
 @role_required("staff")
+@writes  # the form creates the default themes on first use (_form_choices)
 def create():
     return _series_form(None)
 
 
 @bp.route("/manage/<int:series_id>/edit", methods=["GET", "POST"])
 @role_required("staff")
+@writes  # see create()
 def edit(series_id: int):
     series = db.get_or_404(MeetingSeries, series_id)
     return _series_form(series)
@@ -308,6 +316,7 @@ def move_occurrence(occurrence_id: int):
 # --- staff: themes ------------------------------------------------------------------------------
 @bp.route("/manage/themes", methods=["GET", "POST"])
 @role_required("staff")
+@writes  # creates the default themes on first use
 def themes():
     if request.method == "GET":
         services.ensure_default_themes()

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from app.core.database import writes
 from app.core.forms import populate_errors
 from app.core.types import utcnow
 from app.errors import DomainError
@@ -47,6 +48,7 @@ def my_data():
 
 @bp.get("/my-data/export.json")
 @login_required
+@writes  # the export is audited
 def my_data_export():
     data = services.export_person(current_user, actor=current_user)
     db.session.commit()
@@ -93,6 +95,7 @@ def registration(token: str):
 
 
 @bp.get("/registration/<token>/export.json")
+@writes  # the export is audited
 def registration_export(token: str):
     row = _registration_or_404(token)
     data = services.export_registration(row)

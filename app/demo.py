@@ -63,6 +63,7 @@ def load_demo_data() -> None:
     load_meeting_series()
     for loader in EXTRA_LOADERS:
         loader()
+    from app.records.demo import load_loop_demo; load_loop_demo()  # noqa: E702  (records, materials, outcomes)
     db.session.flush()
 
 

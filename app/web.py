@@ -107,6 +107,8 @@ def _nav_items() -> list[tuple[str, str, str]]:
                           url_for("organizations.detail", org_id=current_user.organization_id),
                           _("My organisation")))
         items.append(("registrations.mine", url_for("registrations.mine"), _("My registrations")))
+    items.insert(2, ("outcomes.index", url_for("outcomes.index"), _("What came of it")))
+    items.insert(3, ("records.library", url_for("records.library"), _("Materials")))
     # Resident spaces: public list for everyone; the request queue for staff, own requests for NGO users.
     items.insert(1, ("spaces.index", url_for("spaces.index"), _("Resident spaces")))
     if current_user.is_authenticated:

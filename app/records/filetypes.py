@@ -106,6 +106,16 @@ def _zip_kind(data: bytes) -> FileKind:
     raise _refuse()
 
 
+# Beyond the first bytes: the structure a real file of the kind has (a bare signature is not a file).
+_STRUCTURE = {
+    "application/pdf": lambda d: b"%%EOF" in d[-2048:],
+    "image/png": lambda d: len(d) > 33 and d[12:16] == b"IHDR",
+    "image/jpeg": lambda d: len(d) > 4 and d[3:4] != b"" and d[2:3] == b"\xff",
+    "image/gif": lambda d: len(d) >= 14,
+    "image/webp": lambda d: len(d) > 16 and d[8:12] == b"WEBP",
+}
+
+
 def detect(data: bytes) -> FileKind:
     """The accepted kind the bytes are, or :class:`UnsupportedFileType`."""
     guess = filetype.guess(data)
@@ -113,6 +123,8 @@ def detect(data: bytes) -> FileKind:
         raise _refuse()
     kind = SIGNATURE_KINDS.get(guess.mime)
     if kind is not None:
+        if not _STRUCTURE[kind.mime](data):
+            raise _refuse()
         return kind
     if data[:4] == b"PK\x03\x04":  # docx / xlsx / pptx / odt / ods / odp, or any other ZIP
         return _zip_kind(data)

@@ -23,7 +23,7 @@ from app.records.views import bp, visible_occurrence
 def _render_materials(occurrence, form, status: int = 200):
     return render_template("records/materials.html", occurrence=occurrence, series=occurrence.series, form=form,
                            files=materials.attachments_for(occurrence.id), accept=ACCEPT_ATTRIBUTE,
-                           delete_form=ConfirmForm()), status
+                           delete_form=ConfirmForm(formdata=None)), status
 
 
 @bp.route("/meetings/occurrences/<int:occurrence_id>/materials", methods=["GET", "POST"])

@@ -26,6 +26,13 @@ def _render_materials(occurrence, form, status: int = 200):
                            delete_form=ConfirmForm(formdata=None)), status
 
 
+def _show_error(form: AttachmentForm, error: DomainError) -> None:
+    """The message next to the field, and once (not twice) in the summary at the top."""
+    populate_errors(form, error)
+    placed = {str(m) for f in form for m in f.errors}
+    form.form_errors = [m for m in form.form_errors if m not in placed]
+
+
 @bp.route("/meetings/occurrences/<int:occurrence_id>/materials", methods=["GET", "POST"])
 @role_required("staff")
 def manage_materials(occurrence_id: int):
@@ -41,7 +48,7 @@ def manage_materials(occurrence_id: int):
                 public_before_meeting=form.public_before_meeting.data), actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            populate_errors(form, exc)
+            _show_error(form, exc)
             return _render_materials(occurrence, form, exc.status)
         db.session.commit()
         flash(_("The file “%(name)s” was added.", name=row.label), "success")
@@ -57,7 +64,7 @@ def _too_large(error):
         if occurrence_id is not None and getattr(current_user, "is_staff", False):
             occurrence = visible_occurrence(occurrence_id)
             form = AttachmentForm(formdata=None)
-            populate_errors(form, materials.too_large_error())
+            _show_error(form, materials.too_large_error())
             return _render_materials(occurrence, form, 413)
     return render_template("errors/error.html", status=413, message=str(materials.too_large_error().message)), 413
 

@@ -35,7 +35,8 @@ class BoundedIntConverter(IntegerConverter):
 
 
 def _has_nul(values) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values.lists())
+    # A multipart part with an unreadable name has the key None.
+    return any("\x00" in (key or "") or any("\x00" in (v or "") for v in vs) for key, vs in values.lists())
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

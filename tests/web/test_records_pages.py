@@ -22,7 +22,7 @@ def _past(make, **fields):
 
 
 def _upload(client, occ_id, data, name, **fields):
-    return client.post(f"/meetings/occurrences/{occ_id}/materials",
+    return client.post(f"/meetings/occurrences/{occ_id}/materials?lang=en",
                        data={"file": (io.BytesIO(data), name), **fields}, content_type="multipart/form-data")
 
 

@@ -223,10 +223,3 @@ def public_people(occurrence: MeetingOccurrence) -> list[tuple[str, str]]:
     from app.meetings.registrations import public_participants
 
     return public_participants(occurrence)
-
-
-def record_visible(record: MeetingRecord | None, user: Any) -> bool:
-    """Published records are public (drafts: staff only)."""
-    if getattr(user, "is_staff", False):
-        return record is not None
-    return record is not None and record.is_published and record.occurrence.series.status != "draft"

@@ -45,7 +45,17 @@ def file_size(size: int) -> str:
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {"text_in_language": text_in_language, "file_size": file_size,
-            "file_kind": lambda mime: KIND_LABELS.get(mime, mime)}
+            "file_kind": lambda mime: KIND_LABELS.get(mime, mime), "record_available": record_available}
+
+
+def record_available(occurrence: MeetingOccurrence) -> bool:
+    """Whether the record page has something to show this visitor (so the meeting page links to it)."""
+    if getattr(current_user, "is_staff", False):
+        return True
+    row = services.record_for(occurrence.id)
+    if row is not None and (row.is_published or row.agenda_fi):
+        return True
+    return bool(materials.visible_for_occurrence(occurrence.id, current_user))
 
 
 def visible_occurrence(occurrence_id: int) -> MeetingOccurrence:

@@ -125,7 +125,13 @@ def test_library_filters_and_bad_filter_values(client, make):
     assert client.get("/materials?page=999").status_code == 200
 
 
-def test_occurrence_page_links_to_the_record(client, make):
+def test_occurrence_page_links_to_the_record_once_there_is_one(client, make, login):
     occ = make.occurrence()
+    assert f"/meetings/occurrences/{occ.id}/record" not in client.get(f"/meetings/occurrences/{occ.id}").get_data(
+        as_text=True)
+    login(make.user("staff"))
+    client.post(f"/meetings/occurrences/{occ.id}/record/edit", data={"agenda_fi": "1. Avaus", "action": "save"})
+    client.post("/logout")
     html = client.get(f"/meetings/occurrences/{occ.id}").get_data(as_text=True)
     assert f"/meetings/occurrences/{occ.id}/record" in html and "/materials" in html
+    assert "1. Avaus" in client.get(f"/meetings/occurrences/{occ.id}/record").get_data(as_text=True)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api import schemas
-from app.api.core import endpoint
+from app.api.core import bp, endpoint
 from app.errors import BadRequest, NotFound
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence
@@ -168,6 +168,18 @@ def upload_attachment(user, occurrence_id: int):
         filename=upload.filename, data=upload.read(materials.max_bytes() + 1), title=form.get("title"),
         public_before_meeting=_flag(form.get("public_before_meeting"))), actor=user)
     return attachment_json(row), 201
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    """A body over MAX_CONTENT_LENGTH is refused before it is read; an upload is told the file limit."""
+    from flask import jsonify
+
+    from app.errors import _http_message
+
+    if request.endpoint == "api.records_upload_attachment":
+        return jsonify(materials.too_large_error().to_json()), 413
+    return jsonify({"error": "too_large", "message": _http_message(413)}), 413
 
 
 @endpoint("/attachments/<int:attachment_id>", "DELETE", summary="Delete a material file", tag="records",

@@ -74,7 +74,7 @@ def test_upload_refusals(client, make, app):
         huge = post(b"x" * 5000, "a.pdf")
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 25 * 1024 * 1024
-    assert huge.status_code == 413 and huge.json["error"] == "too_large"
+    assert huge.status_code == 413 and huge.json["error"] == "too_large" and huge.json["fields"]["file"]
     assert client.post("/api/v1/occurrences/999999/attachments", headers=staff,
                        data={"file": (io.BytesIO(sample_pdf()), "a.pdf")},
                        content_type="multipart/form-data").status_code == 404

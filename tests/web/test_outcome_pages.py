@@ -32,7 +32,8 @@ def test_staff_record_an_outcome_of_a_topic_and_the_proposer_follows(app, client
     nothing = client.post(f"/outcomes/{outcome_id}/update", data={"status": "in_progress"})
     assert nothing.status_code == 400
     with app.app_context():
-        kinds = db.session.scalars(select(OutboxMessage.kind).filter_by(recipient=proposer.email)).all()
+        kinds = db.session.scalars(select(OutboxMessage.kind).filter_by(recipient=proposer.email)
+                                 .order_by(OutboxMessage.id)).all()
         assert kinds == ["outcome_created", "outcome_changed"]
     client.post("/logout")
     public = client.get(f"/outcomes/{outcome_id}").get_data(as_text=True)

@@ -1,5 +1,6 @@
-"""Demo data of the cooperation loop: past meetings with published records, materials, topics
-and outcomes (called from ``flask demo load``; idempotent by the series' Finnish title)."""
+"""Demo data of the cooperation loop, part 1: past meetings with published records, materials and
+topics (called from ``flask demo load``; idempotent by the series' Finnish title). The outcomes of
+those topics come from ``app/outcomes/demo.py``."""
 from __future__ import annotations
 
 import secrets
@@ -36,20 +37,8 @@ MINUTES = [
      "Asukastilat auki myös sunnuntaisin"),
 ]
 
-OUTCOMES = [
-    ({"fi": "Avustushaut porrastetaan kahteen hakukierrokseen", "sv": "Understödsansökningarna delas upp i två omgångar",
-      "en": "Grant applications split into two rounds"}, "in_progress", "grant-guidance", 0),
-    ({"fi": "Järjestöjen yhteinen uutiskirje", "sv": "Gemensamt nyhetsbrev för föreningarna",
-      "en": "A shared newsletter for NGOs"}, "done", "communication", 1),
-    ({"fi": "Asukastilojen sunnuntaiaukiolo", "sv": "Invånarlokaler öppna på söndagar",
-      "en": "Resident spaces open on Sundays"}, "declined", "resident-spaces", 2),
-]
-
-
-def load_loop_demo() -> None:
+def load_records_demo() -> None:
     """Insert the demo series with three past meetings, unless it exists."""
-    from app.outcomes import services as outcomes
-
     if db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.title_fi == DEMO_TITLE)):
         return
     staff = db.session.scalar(select(User).where(User.email == "staff@kohtaamo.example"))
@@ -125,18 +114,7 @@ def load_loop_demo() -> None:
         materials.upload_attachment(occurrence, materials.Upload(
             filename="kalvot.png", data=sample_png(rgb=(0, 0, 191 - 40 * index)), title="Kalvot"),
             actor=staff, now=occurrence.ends_at)
-    for title, status, theme_key, topic_index in OUTCOMES:
-        topic, occurrence = topics[topic_index], occurrences[topic_index]
-        created_at = occurrence.ends_at + timedelta(days=5)
-        outcome = outcomes.create_outcome(outcomes.OutcomeData(
-            title=title, status="open", topic_ids=[topic.id], occurrence_ids=[occurrence.id],
-            theme_ids=[themes[theme_key].id] if theme_key in themes else []), actor=staff, now=created_at)
-        if status != "open":
-            outcomes.update_outcome(outcome, outcomes.OutcomeData(status=status, note={
-                "fi": "Asia eteni kaupungin valmistelussa.", "sv": "Ärendet gick vidare i stadens beredning.",
-                "en": "The matter moved forward in the city's preparation."}),
-                actor=staff, now=created_at + timedelta(days=7))
     db.session.flush()
     # The demo's history happened "in the past": nobody is mailed about it.
     db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.id > last_mail, OutboxMessage.kind.in_(
-        ("record_published", "outcome_created", "outcome_changed"))))
+        ("record_published",))))

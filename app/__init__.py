@@ -117,10 +117,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_loop_blueprints(app: Flask) -> None:
     """Meeting records, materials and outcomes (issue 14)."""
-    from app.outcomes import privacy as _outcome_privacy  # noqa: F401  (GDPR source)
     from app.outcomes.views import bp as outcomes_bp
+    from app.privacy import records_outcomes as _loop_privacy  # noqa: F401  (GDPR sources)
     from app.records import material_views as _material_views  # noqa: F401  (routes on records.bp)
-    from app.records import privacy as _record_privacy  # noqa: F401  (GDPR source)
     from app.records.views import bp as records_bp
 
     app.register_blueprint(records_bp)

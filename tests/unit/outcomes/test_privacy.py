@@ -21,6 +21,7 @@ def test_export_and_erase_follows(make, ctx):
     erase_person(ctx.get(User, ngo_id), actor=None)
     ctx.commit()
     assert ctx.scalar(select(func.count(OutcomeFollower.id))) == 0
+    assert export_person(ctx.get(User, staff_id))["outcome_follows"]["outcomes_recorded"] == [outcome.id]
     erase_person(ctx.get(User, staff_id), actor=None)
     ctx.commit()
     assert ctx.get(Outcome, outcome.id).created_by_id is None  # the outcome stays, without its author

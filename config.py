@@ -77,6 +77,11 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    # Larger request bodies get 413 before they are read (CONTRACT.md); material files: at most 20 MB.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
+    MATERIALS_MAX_BYTES = 20 * 1024 * 1024
+    MATERIALS_DIR = os.environ.get("MATERIALS_DIR")  # None → instance/materials (outside the web root)
+
     PASSWORD_RESET_MAX_AGE = 3600
     PAGE_SIZE = 25
 

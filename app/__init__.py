@@ -133,6 +133,18 @@ def _register_blueprints(app: Flask) -> None:
                       spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp, reports_bp,
                       privacy_bp):
         app.register_blueprint(blueprint)
+    _register_loop_blueprints(app)
+
+
+def _register_loop_blueprints(app: Flask) -> None:
+    """Meeting records, materials and outcomes (issue 14)."""
+    from app.outcomes.views import bp as outcomes_bp
+    from app.privacy import records_outcomes as _loop_privacy  # noqa: F401  (GDPR sources)
+    from app.records import material_views as _material_views  # noqa: F401  (routes on records.bp)
+    from app.records.views import bp as records_bp
+
+    app.register_blueprint(records_bp)
+    app.register_blueprint(outcomes_bp)
 
 
 def _viewer():
@@ -154,6 +166,7 @@ def _register_cli(app: Flask) -> None:
     from app.mail.cli import mail_cli
     from app.meetings.cli import meetings_cli
     from app.privacy.cli import privacy_cli
+    from app.records.cli import records_cli
 
-    for group in (users_cli, tokens_cli, mail_cli, demo_cli, meetings_cli, feedback_cli, privacy_cli):
+    for group in (users_cli, tokens_cli, mail_cli, demo_cli, meetings_cli, feedback_cli, privacy_cli, records_cli):
         app.cli.add_command(group)

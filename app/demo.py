@@ -63,6 +63,8 @@ def load_demo_data() -> None:
     load_meeting_series()
     for loader in EXTRA_LOADERS:
         loader()
+    from app.records.demo import load_records_demo; load_records_demo()  # noqa: E702  (records and materials)
+    from app.outcomes.demo import load_outcomes_demo; load_outcomes_demo()  # noqa: E702  (what came of it)
     db.session.flush()
 
 

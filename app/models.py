@@ -5,6 +5,8 @@ from app.mail.models import OutboxMessage  # noqa: F401
 from app.spaces.models import Booking, BookingRequest, Space, SpaceException  # noqa: F401
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme, Registration  # noqa: F401
 from app.feedback.models import FeedbackAnswer, FeedbackForm, FeedbackInvitation, FeedbackQuestion, FeedbackResponse, TopicProposal, TopicVote  # noqa: F401,E501
+from app.records.models import MeetingAttachment, MeetingRecord, RecordReminder  # noqa: F401
+from app.outcomes.models import Outcome, OutcomeEvent, OutcomeFollower  # noqa: F401
 from app.core.versions import ContentVersion  # noqa: F401,E402
 from app.accounts import content as _accounts_content  # noqa: F401,E402  (what bumps "users", "organizations")
 from app.meetings import content as _meetings_content  # noqa: F401,E402  (what bumps the "meetings" version)

@@ -35,7 +35,8 @@ class BoundedIntConverter(IntegerConverter):
 
 
 def _has_nul(values) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values.lists())
+    # A multipart part with an unreadable name has the key None.
+    return any("\x00" in (key or "") or any("\x00" in (v or "") for v in vs) for key, vs in values.lists())
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -131,6 +132,8 @@ def _nav_items() -> list[tuple[str, str, str]]:
                           url_for("organizations.detail", org_id=current_user.organization_id),
                           _("My organisation")))
         items.append(("registrations.mine", url_for("registrations.mine"), _("My registrations")))
+    items.insert(2, ("outcomes.index", url_for("outcomes.index"), _("What came of it")))
+    items.insert(3, ("records.library", url_for("records.library"), _("Materials")))
     # Resident spaces: public list for everyone; the request queue for staff, own requests for NGO users.
     items.insert(1, ("spaces.index", url_for("spaces.index"), _("Resident spaces")))
     if current_user.is_authenticated:

@@ -68,6 +68,7 @@ def app(database_uri, tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "BASE_URL": "http://kohtaamo.test",
         "SERVER_NAME": None,
+        "MATERIALS_DIR": str(tmp_path_factory.mktemp("materials")),
     })
     with application.app_context():
         db.create_all()

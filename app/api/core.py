@@ -36,6 +36,7 @@ class Operation:
     body: type[BaseModel] | None
     query: type[BaseModel] | None
     responses: dict[int, Any] = field(default_factory=dict)
+    request_body: dict[str, Any] | None = None  # OpenAPI requestBody for non-JSON bodies (file uploads)
 
 
 OPERATIONS: list[Operation] = []
@@ -121,7 +122,8 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
 
 def endpoint(rule: str, method: str, *, summary: str, tag: str, role: str | None = None,
              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-             responses: dict[int, Any] | None = None, cache: tuple[str, ...] | None = None) -> Callable:
+             responses: dict[int, Any] | None = None, cache: tuple[str, ...] | None = None,
+             request_body: dict[str, Any] | None = None) -> Callable:
     """Declare an API endpoint. The view gets ``user`` and, when declared, ``data`` and ``params``.
 
     It returns ``(payload, status)`` or a payload (200); ``None`` with 204 means no body.
@@ -149,7 +151,7 @@ def endpoint(rule: str, method: str, *, summary: str, tag: str, role: str | None
         bp.add_url_rule(rule, endpoint=f"{fn.__module__.rsplit('.', 1)[-1]}_{fn.__name__}",
                         view_func=view, methods=[method])
         OPERATIONS.append(Operation(rule, method.lower(), summary, tag, role, body, query,
-                                    responses or {200: None}))
+                                    responses or {200: None}, request_body))
         return fn
 
     return decorator

@@ -11,7 +11,7 @@ from app.api.core import OPERATIONS, Operation, bp
 
 STATUS_TEXT = {200: "OK", 201: "Created", 204: "No content", 400: "Malformed request",
                401: "Missing or invalid token", 403: "Role not allowed", 404: "Not found",
-               409: "Conflict", 422: "Invalid values"}
+               409: "Conflict", 413: "Too large", 415: "Type not allowed", 422: "Invalid values"}
 
 
 def _schema_for(annotation: Any, components: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +47,8 @@ def _operation(op: Operation, components: dict[str, Any]) -> dict[str, Any]:
     if op.body is not None:
         spec["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": _schema_for(op.body, components)}}}
+    if op.request_body is not None:
+        spec["requestBody"] = op.request_body
     responses: dict[str, Any] = {}
     error_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for status, model in op.responses.items():

@@ -163,6 +163,26 @@ class ProposalsOut(_Out):
     items: list[ProposalOut] = Field(description="The 50 most supported proposals")
 
 
+class OutcomeThemeOut(_Out):
+    theme_id: int | None = Field(description="null: outcomes without a theme")
+    theme_name: Names
+    counts: dict[str, int] = Field(description="Outcomes per status")
+    total: int
+
+
+class OutcomesOut(_Out):
+    total: int = Field(description="Outcomes recorded in the period")
+    by_status: dict[str, int]
+    by_theme: list[OutcomeThemeOut]
+    topics_proposed: int
+    topics_with_outcome: int
+    share_suppressed: bool
+    topic_share: float | None = Field(description="Share of the period's proposals with an outcome (0–1); "
+                                                  "null when fewer than min_group_size proposals")
+    median_suppressed: bool
+    median_days_to_outcome: float | None = Field(description="Median days from a proposal to its first outcome")
+
+
 class CooperationReportOut(_Out):
     period_start: date
     period_end: date
@@ -174,6 +194,7 @@ class CooperationReportOut(_Out):
     reach: ReachOut
     feedback: FeedbackOut
     proposals: ProposalsOut
+    outcomes: OutcomesOut | None = Field(default=None, description="What came of it")
 
 
 @endpoint("/reports/cooperation", "GET", summary="Cooperation report figures", tag="reports", role="staff",

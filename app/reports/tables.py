@@ -149,5 +149,7 @@ def report_tables(report: CooperationReport, lang: str) -> list[Table]:
              for item in props.items],
             empty_text=_("No topic proposals in the period.")),
     ]
-    return tables
+    from app.reports.outcomes import outcome_tables
+
+    return tables + outcome_tables(report.outcomes, lang)
 

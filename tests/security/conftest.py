@@ -172,6 +172,37 @@ def _features(app, make, world: World) -> dict[str, Any]:
 
     made: list[int] = []
     values.update(new_exception=new_exception, new_proposal=new_proposal)
+    values.update(_loop_features(app, world, past.id, values["proposal_id"]))
+    return values
+
+
+def _loop_features(app, world: World, past_id: int, proposal_id: int) -> dict[str, Any]:
+    """A published record with a file on the past meeting, and an outcome of ngo A's topic."""
+    from app.meetings.models import MeetingOccurrence
+    from app.outcomes import services as outcomes
+    from app.records import materials, services as records
+    from app.records.samples import sample_pdf
+
+    def new_attachment() -> int:
+        """Another file of the past meeting (deleting one consumes it)."""
+        with app.app_context():
+            staff = db.session.get(User, world.users["staff"].id)
+            row = materials.upload_attachment(db.session.get(MeetingOccurrence, past_id), materials.Upload(
+                filename="extra.pdf", data=sample_pdf("extra")), actor=staff)
+            db.session.commit()
+            return row.id
+
+    with app.app_context():
+        staff = db.session.get(User, world.users["staff"].id)
+        past = db.session.get(MeetingOccurrence, past_id)
+        records.save_record(past, records.RecordData(summary={"fi": "Pöytäkirja"}), actor=staff, publish=True)
+        attachment = materials.upload_attachment(past, materials.Upload(filename="slides.pdf", data=sample_pdf()),
+                                                 actor=staff)
+        outcome = outcomes.create_outcome(outcomes.OutcomeData(title={"fi": "Tulos"}, topic_ids=[proposal_id]),
+                                          actor=staff)
+        db.session.commit()
+        values = {"attachment_id": attachment.id, "outcome_id": outcome.id, "new_attachment": new_attachment}
+        db.session.remove()
     return values
 
 

@@ -122,6 +122,21 @@ ROUTES: dict[str, str] = {
     "topics.unvote": "login",
     "topics.withdraw": "owner",
     "topics.decide": "staff",
+    # meeting records and materials
+    "records.record": "public",
+    "records.edit": "staff",
+    "records.manage_materials": "staff",
+    "records.delete_attachment": "staff",
+    "records.download": "public",
+    "records.library": "public",
+    # outcomes ("what came of it")
+    "outcomes.index": "public",
+    "outcomes.detail": "public",
+    "outcomes.follow": "login",
+    "outcomes.unfollow": "login",
+    "outcomes.add_update": "staff",
+    "outcomes.create": "staff",
+    "outcomes.edit": "staff",
     # reports
     "reports.index": "staff",
     "reports.cooperation": "staff",
@@ -154,6 +169,16 @@ ROUTES: dict[str, str] = {
     "api.feedback_unvote_topic": "api:ngo",
     "api.feedback_decide_topic": "api:staff",
     "api.reports_cooperation_report": "api:staff",
+    "api.records_put_record": "api:staff",
+    "api.records_get_record": "api:public",
+    "api.records_upload_attachment": "api:staff",
+    "api.records_delete_attachment": "api:staff",
+    "api.outcomes_create_outcome": "api:staff",
+    "api.outcomes_patch_outcome": "api:staff",
+    "api.outcomes_list_outcomes": "api:public",
+    "api.outcomes_get_outcome": "api:public",
+    "api.outcomes_follow_outcome": "api:ngo",
+    "api.outcomes_unfollow_outcome": "api:ngo",
 }
 
 ROLES = ("anonymous", "ngo_b", "ngo_a", "staff", "admin")
@@ -204,11 +229,18 @@ PARAMS: dict[str, Callable[[Any], Any]] = {
     "calendar.personal_feed.token": lambda w: w.personal_feed_token,
     "spaces.delete_exception.exception_id": lambda w: w.new_exception(),
     "topics.withdraw.proposal_id": lambda w: w.new_proposal(),
+    "attachment_id": lambda w: w.attachment_id,
+    "outcome_id": lambda w: w.outcome_id,
+    "records.record.occurrence_id": lambda w: w.past_occurrence_id,
+    "api.records_get_record.occurrence_id": lambda w: w.past_occurrence_id,
+    "records.delete_attachment.attachment_id": lambda w: w.new_attachment(),
+    "api.records_delete_attachment.attachment_id": lambda w: w.new_attachment(),
 }
 
 # Endpoints whose successful call removes the object in the URL: the matrix gives each role its own
 # object (the provider makes a new one per call), so that a later allowed role does not get a 404.
-CONSUMED: frozenset[str] = frozenset({"spaces.delete_exception", "topics.withdraw"})
+CONSUMED: frozenset[str] = frozenset({"spaces.delete_exception", "topics.withdraw", "records.delete_attachment",
+                                      "api.records_delete_attachment"})
 
 
 def rule_for(endpoint: str, method: str) -> str | None:

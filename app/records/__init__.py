@@ -1,0 +1,1 @@
+"""Meeting records (agenda before, minutes after) and meeting materials, per occurrence."""

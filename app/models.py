@@ -5,3 +5,4 @@ from app.mail.models import OutboxMessage  # noqa: F401
 from app.spaces.models import Booking, BookingRequest, Space, SpaceException  # noqa: F401
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme, Registration  # noqa: F401
 from app.feedback.models import FeedbackAnswer, FeedbackForm, FeedbackInvitation, FeedbackQuestion, FeedbackResponse, TopicProposal, TopicVote  # noqa: F401,E501
+from app.guidance.models import GuidanceAdviserFeed, GuidanceAppointment, GuidanceHour, GuidanceWindow  # noqa: F401

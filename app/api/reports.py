@@ -163,6 +163,31 @@ class ProposalsOut(_Out):
     items: list[ProposalOut] = Field(description="The 50 most supported proposals")
 
 
+class GuidanceGroupOut(_Out):
+    key: int | str | None = Field(description="Organisation id, district key or theme id; null = not recorded")
+    name: dict[str, str | None] | str | None
+    appointments: int
+    given: int
+
+
+class GuidanceBreakdownOut(_Out):
+    rows: list[GuidanceGroupOut] = Field(description="Groups with at least min_group_size appointments")
+    smaller_groups: int = Field(description="Groups folded together because each is below the minimum")
+    smaller_appointments: int | None = Field(description="Their total; null when itself below the minimum")
+
+
+class GuidanceOut(_Out):
+    appointments: int
+    given: int = Field(description="Appointments that have ended (guidance given)")
+    upcoming: int
+    cancelled: int
+    guidance_hours: int
+    organisations: int
+    by_organisation: GuidanceBreakdownOut
+    by_district: GuidanceBreakdownOut
+    by_theme: GuidanceBreakdownOut
+
+
 class CooperationReportOut(_Out):
     period_start: date
     period_end: date
@@ -174,6 +199,7 @@ class CooperationReportOut(_Out):
     reach: ReachOut
     feedback: FeedbackOut
     proposals: ProposalsOut
+    guidance: GuidanceOut | None = Field(default=None, description="Guidance hours (null when narrowed to a series)")
 
 
 @endpoint("/reports/cooperation", "GET", summary="Cooperation report figures", tag="reports", role="staff",

@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.core.districts import district_name
+from app.reports.guidance import guidance_tables
 from app.reports.services import CooperationReport
 
 
@@ -149,5 +150,6 @@ def report_tables(report: CooperationReport, lang: str) -> list[Table]:
              for item in props.items],
             empty_text=_("No topic proposals in the period.")),
     ]
+    tables += guidance_tables(report.guidance, lang, report.min_group_size)
     return tables
 

@@ -120,6 +120,22 @@ ROUTES: dict[str, str] = {
     "topics.unvote": "login",
     "topics.withdraw": "owner",
     "topics.decide": "staff",
+    # guidance hours: public slots and booking, the booker's manage link, staff pages, the adviser's feed
+    "guidance.index": "public",
+    "guidance.detail": "public",
+    "guidance.book": "public",  # anyone with an email may book, like meeting registration
+    "guidance.manage": "token",
+    "guidance.manage_cancel": "token",
+    "guidance.manage_move": "token",
+    "guidance_staff.manage_index": "staff",
+    "guidance_staff.create": "staff",
+    "guidance_staff.manage_detail": "staff",
+    "guidance_staff.cancel_hour": "staff",
+    "guidance_staff.cancel_window": "staff",
+    "guidance_staff.cancel_appointment": "staff",
+    "guidance_staff.day": "staff",
+    "guidance_staff.renew_feed": "staff",
+    "guidance_staff.adviser_feed": "token",
     # reports
     "reports.index": "staff",
     "reports.cooperation": "staff",
@@ -152,6 +168,12 @@ ROUTES: dict[str, str] = {
     "api.feedback_unvote_topic": "api:ngo",
     "api.feedback_decide_topic": "api:staff",
     "api.reports_cooperation_report": "api:staff",
+    "api.guidance_create_guidance_hour": "api:staff",
+    "api.guidance_list_guidance_hours": "api:public",
+    "api.guidance_get_guidance_hour": "api:public",
+    "api.guidance_list_slots": "api:public",
+    "api.guidance_create_appointment": "api:ngo",
+    "api.guidance_delete_appointment": "api:org",  # staff or the booker (ngo A)
 }
 
 ROLES = ("anonymous", "ngo_b", "ngo_a", "staff", "admin")
@@ -202,6 +224,13 @@ PARAMS: dict[str, Callable[[Any], Any]] = {
     "calendar.personal_feed.token": lambda w: w.personal_feed_token,
     "spaces.delete_exception.exception_id": lambda w: w.new_exception(),
     "topics.withdraw.proposal_id": lambda w: w.new_proposal(),
+    "hour_id": lambda w: w.guidance_hour_id,
+    "window_id": lambda w: w.guidance_window_id,
+    "appointment_id": lambda w: w.guidance_appointment_id,
+    "guidance.manage.token": lambda w: w.guidance_token,
+    "guidance.manage_cancel.token": lambda w: w.guidance_token,
+    "guidance.manage_move.token": lambda w: w.guidance_token,
+    "guidance_staff.adviser_feed.token": lambda w: w.adviser_feed_token,
 }
 
 # Endpoints whose successful call removes the object in the URL: the matrix gives each role its own

@@ -22,7 +22,7 @@ from app.guidance import events, tokens
 from app.guidance.forms import ConfirmForm, HourForm
 from app.guidance.models import GuidanceWindow
 from app.guidance.services import adviser, appointments as booking, hours
-from app.guidance.views import template_helpers
+from app.guidance.views import slot_when, template_helpers
 from app.meetings.models import MeetingTheme
 from app.spaces.models import Space
 
@@ -123,7 +123,7 @@ def _map_errors(exc: DomainError) -> None:
     if conflicts:
         from flask_babel import format_datetime
 
-        times = ", ".join(format_datetime(item.requested_start, "short") for item in conflicts[:10])
+        times = ", ".join(format_datetime(item.requested_start, "d.M.yyyy H.mm") for item in conflicts[:10])
         exc.fields.setdefault("space_id", []).append(
             _("The space is already booked at these times: %(times)s", times=times))
 
@@ -182,11 +182,9 @@ def cancel_window(window_id: int):
         flash(_("The date was cancelled; %(n)d appointments were cancelled and the people told.", n=count),
               "success")
         return redirect(back)
-    from flask_babel import format_date
-
     return render_template("guidance/confirm.html", form=form, heading=_("Cancel one date"),
                            question=_("Cancel %(title)s on %(date)s?", title=localized(window.guidance_hour, "title"),
-                                      date=format_date(window.starts_at, "full")),
+                                      date=slot_when(window.starts_at, window.ends_at)),
                            button=_("Yes, cancel this date"), back=back)
 
 

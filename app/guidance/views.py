@@ -36,17 +36,29 @@ def guidance_place(hour: GuidanceHour) -> str:
     return events.location_text(hour) or ""
 
 
+# Finnish conventions in every language: "tiistai 2.2.2027", "9.00–9.30".
+DATE_PATTERN = "EEEE d.M.yyyy"
+TIME_PATTERN = "H.mm"
+
+
+def slot_time(start: datetime, end: datetime) -> str:
+    return _("%(start)s–%(end)s", start=format_time(start, TIME_PATTERN), end=format_time(end, TIME_PATTERN))
+
+
+def slot_when(start: datetime, end: datetime) -> str:
+    return _("%(date)s, %(start)s–%(end)s", date=format_date(start, DATE_PATTERN),
+             start=format_time(start, TIME_PATTERN), end=format_time(end, TIME_PATTERN))
+
+
+def local_iso(value: datetime) -> str:
+    """An instant in Helsinki time for links and forms (2027-02-02T09:00:00+02:00)."""
+    return value.astimezone(HELSINKI).isoformat()
+
+
 @bp.context_processor
 def template_helpers():
-    def slot_time(start: datetime, end: datetime) -> str:
-        return _("%(start)s–%(end)s", start=format_time(start, "short"), end=format_time(end, "short"))
-
-    def slot_when(start: datetime, end: datetime) -> str:
-        return _("%(date)s, %(start)s–%(end)s", date=format_date(start, "full"),
-                 start=format_time(start, "short"), end=format_time(end, "short"))
-
-    return {"slot_time": slot_time, "slot_when": slot_when, "format_date": format_date,
-            "organisation_of": events.organisation_of}
+    return {"slot_time": slot_time, "slot_when": slot_when, "local_iso": local_iso,
+            "day_name": lambda day: format_date(day, DATE_PATTERN), "organisation_of": events.organisation_of}
 
 
 def parse_start(value: str | None) -> datetime | None:
@@ -121,7 +133,7 @@ def book(hour_id: int):
         _window, end = slot_service.find_slot(hour, start, now=now)
     except DomainError as exc:
         return render_template("guidance/slot_gone.html", hour=hour, message=exc.message), exc.status
-    form.start.data = start.isoformat()
+    form.start.data = local_iso(start)
     status = 200
     if request.method == "POST":
         status = 400
@@ -196,9 +208,7 @@ def manage_cancel(token: str):
 def _move_choices(appointment, now: datetime) -> list[tuple[str, str]]:
     hour = appointment.guidance_hour
     free = [s for s in slot_service.slots(hour, now=now, end=now + timedelta(days=MOVE_DAYS)) if s.free]
-    return [(s.start.isoformat(), _("%(date)s, %(start)s–%(end)s", date=format_date(s.start, "EEEE d.M.yyyy"),
-                                    start=format_time(s.start, "short"), end=format_time(s.end, "short")))
-            for s in free]
+    return [(local_iso(s.start), slot_when(s.start, s.end)) for s in free]
 
 
 @bp.route("/appointments/<token>/move", methods=["GET", "POST"])

@@ -131,7 +131,7 @@ class Factory:
         values = {"uid": f"guidance-{uuid.uuid4()}@kohtaamo.test", "title_fi": f"Avustusneuvonta {n}",
                   "title_sv": f"Bidragsrådgivning {n}", "title_en": f"Grant advice {n}",
                   "start_local": start_local, "timezone": "Europe/Helsinki", "duration_minutes": 120,
-                  "slot_minutes": 30, "rrule": rrule, "status": "published",
+                  "slot_minutes": 30, "rrule": rrule, "status": "published", "reminder_hours_before": 24,
                   "location": "Helsingin kaupungintalo, Pohjoisesplanadi 11–13"}
         values.update(fields)
         with self.app.app_context():

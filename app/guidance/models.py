@@ -69,7 +69,8 @@ class GuidanceHour(db.Model):
     question_sv: Mapped[str | None] = mapped_column(String(300))
     question_en: Mapped[str | None] = mapped_column(String(300))
     question_required: Mapped[bool] = mapped_column(Boolean, default=False)
-    reminder_hours_before: Mapped[int | None] = mapped_column(Integer, default=24)
+    # No ORM default on purpose: None (no reminder) would be replaced by it on INSERT.
+    reminder_hours_before: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="published", index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -191,3 +191,10 @@ def test_openapi_describes_the_guidance_endpoints(client):
     assert "post" in paths["/guidance-hours/{hour_id}/appointments"]
     assert "409" in paths["/guidance-hours/{hour_id}/appointments"]["post"]["responses"]
     assert "delete" in paths["/appointments/{appointment_id}"]
+
+
+def test_reminders_can_be_turned_off(client, staff):
+    hour = client.post("/api/v1/guidance-hours", json=_body(reminder_hours_before=None), headers=staff).json
+    assert hour["reminder_hours_before"] is None
+    assert client.post("/api/v1/guidance-hours", json=_body(title={"fi": "B"}), headers=staff
+                       ).json["reminder_hours_before"] == 24

@@ -141,10 +141,13 @@ def create_guidance_hour(user, data: GuidanceHourIn):
     return hour_json(hour), 201
 
 
-@endpoint("/guidance-hours", "GET", summary="Guidance hours open for booking", tag="guidance",
-          responses={200: list[GuidanceHourOut]})
-def list_guidance_hours(user):
-    return [hour_json(hour) for hour, _first in hours.upcoming_hours(utcnow())]
+@endpoint("/guidance-hours", "GET", summary="Guidance hours with a date in [from, to) (default: from now on)",
+          tag="guidance", query=RangeQuery, responses={200: list[GuidanceHourOut], 422: Error})
+def list_guidance_hours(user, params: RangeQuery):
+    start = _parse_bound(params.from_, "from", "Europe/Helsinki")
+    end = _parse_bound(params.to, "to", "Europe/Helsinki")
+    slot_service.check_range(start, end)
+    return [hour_json(hour) for hour, _first in hours.upcoming_hours(start or utcnow(), end)]
 
 
 @endpoint("/guidance-hours/<int:hour_id>", "GET", summary="One guidance hour", tag="guidance",

@@ -269,16 +269,19 @@ def list_hours(*, include_cancelled: bool = False) -> list[GuidanceHour]:
     return list(db.session.scalars(query))
 
 
-def upcoming_hours(now: datetime) -> list[tuple[GuidanceHour, datetime | None]]:
-    """Published hours that still have a window ahead, with the next window's start; one query."""
+def upcoming_hours(now: datetime, until: datetime | None = None) -> list[tuple[GuidanceHour, datetime | None]]:
+    """Published hours with a window ending after ``now`` (and starting before ``until``), with the
+    first such window's start; one query."""
     from sqlalchemy import func
 
-    rows = db.session.execute(
-        select(GuidanceHour, func.min(GuidanceWindow.starts_at))
-        .join(GuidanceWindow, GuidanceWindow.guidance_hour_id == GuidanceHour.id)
-        .where(GuidanceHour.status == "published", GuidanceWindow.status == "scheduled",
-               GuidanceWindow.ends_at > now)
-        .group_by(GuidanceHour.id).order_by(func.min(GuidanceWindow.starts_at), GuidanceHour.id)).all()
+    query = (select(GuidanceHour, func.min(GuidanceWindow.starts_at))
+             .join(GuidanceWindow, GuidanceWindow.guidance_hour_id == GuidanceHour.id)
+             .where(GuidanceHour.status == "published", GuidanceWindow.status == "scheduled",
+                    GuidanceWindow.ends_at > now))
+    if until is not None:
+        query = query.where(GuidanceWindow.starts_at < until)
+    rows = db.session.execute(query.group_by(GuidanceHour.id)
+                              .order_by(func.min(GuidanceWindow.starts_at), GuidanceHour.id)).all()
     return [(hour, first) for hour, first in rows]
 
 

@@ -82,8 +82,10 @@ def _published_hour(hour_id: int) -> GuidanceHour:
 @bp.get("/")
 def index():
     """Upcoming guidance hours."""
-    rows = hours.upcoming_hours(utcnow())
-    return render_template("guidance/index.html", rows=rows)
+    now = utcnow()
+    rows = hours.upcoming_hours(now)
+    mine = booking.user_appointments(current_user, now) if current_user.is_authenticated else []
+    return render_template("guidance/index.html", rows=rows, mine=mine, appointment_token=appointment_token)
 
 
 def _day(value: str | None, default: date) -> date:

@@ -107,6 +107,13 @@ def test_publish_book_move_day_view_feed_and_report(new_page, make, browser_logi
     expect(page.get_by_role("link", name=re.compile(r"^9\.00–9\.30")).first).to_be_visible()
     expect(page.get_by_role("main")).not_to_contain_text("Sofia")
 
+    # The guidance page lists the user's own appointment with its manage link.
+    page.get_by_role("navigation", name=sv("Main")).get_by_role("link", name=sv("Guidance hours")).click()
+    expect(page.get_by_role("heading", name=sv("My guidance appointments"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(re.escape(TITLE_SV) + r".*9\.30–10\.00"))).to_be_visible()
+    axe_check(page)
+    screenshot(page, "guidance-index-mine-sv")
+
     # --- the adviser's day view and calendar feed ------------------------------------------------
     staff_page.goto(f"/guidance/day?date={first.isoformat()}")
     expect(staff_page.get_by_role("heading", level=1)).to_have_text(fi("My guidance day"))

@@ -129,6 +129,9 @@ def test_logged_in_ngo_books_in_one_step(app, client, make, login):
     with app.app_context():
         row = db.session.scalar(select(GuidanceAppointment))
         assert (row.user_id, row.email, row.organization_id) == (user.id, user.email, org.id)
+        token = tokens.appointment_token(row)
+    # The guidance page lists the user's own upcoming appointments with their manage links.
+    assert f"/guidance/appointments/{token}" in client.get("/guidance/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("start", ["not-a-time", "2031-01-01T03:17:00+02:00"])

@@ -100,7 +100,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.calendar.views import bp as calendar_bp
     from app.feedback.topic_views import bp as topics_bp
     from app.feedback.views import bp as feedback_bp
-    from app.guidance import privacy as _guidance_privacy  # noqa: F401  (GDPR source)
     from app.guidance.staff_views import bp as guidance_staff_bp
     from app.guidance.views import bp as guidance_bp
     from app.meetings.registration_views import bp as registrations_bp

@@ -1,5 +1,8 @@
 """Guidance appointments in GDPR requests (export and erasure) and retention.
 
+The functions here take the privacy registry's ``Subject`` (anything with ``matches(model)``);
+the privacy package registers them (it sits above this feature, which must not import it).
+
 Erasure cancels the person's upcoming appointments (the slot is free again, no mail to the person
 being erased) and anonymises the rest: name, email, free-text organisation and question are
 removed, the manage link stops working; the time, the guidance hour and the registry organisation
@@ -16,20 +19,24 @@ from app.core.audit import audit
 from app.extensions import db
 from app.guidance.events import organisation_of
 from app.guidance.models import GuidanceAppointment
-from app.privacy.registry import PersonalDataSource, Subject, iso, register_source
+from app.core.i18n import to_local
+
+
+def iso(value: datetime | None) -> str | None:
+    return to_local(value).isoformat() if value is not None else None
 
 
 def placeholder_email(appointment_id: int) -> str:
     return f"guidance-{appointment_id}@anonymised.invalid"
 
 
-def _rows(subject: Subject) -> list[GuidanceAppointment]:
+def _rows(subject: Any) -> list[GuidanceAppointment]:
     return list(db.session.scalars(select(GuidanceAppointment).where(
         subject.matches(GuidanceAppointment), GuidanceAppointment.anonymised_at.is_(None))
         .order_by(GuidanceAppointment.id)))
 
 
-def _export(subject: Subject) -> list[dict[str, Any]]:
+def export(subject: Any) -> list[dict[str, Any]]:
     return [{"id": a.id, "guidance_hour": a.guidance_hour.title_fi, "start": iso(a.starts_at), "end": iso(a.ends_at),
              "status": a.status, "name": a.name, "email": a.email, "organisation": organisation_of(a) or None,
              "question": a.question, "created_at": iso(a.created_at), "cancelled_at": iso(a.cancelled_at)}
@@ -52,7 +59,7 @@ def anonymise(row: GuidanceAppointment, *, now: datetime) -> None:
     row.updated_at = now
 
 
-def _erase(subject: Subject, *, actor: Any, now: datetime) -> int:
+def erase(subject: Any, *, actor: Any, now: datetime) -> int:
     rows = _rows(subject)
     for row in rows:
         anonymise(row, now=now)
@@ -73,6 +80,3 @@ def anonymise_expired(now: datetime, retention_days: int) -> int:
         audit(None, "privacy.anonymise_expired", "guidance_appointment", "-", count=count,
               retention_days=retention_days)
     return count
-
-
-register_source(PersonalDataSource("guidance_appointments", _export, _erase, order=15))

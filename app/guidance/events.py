@@ -48,6 +48,13 @@ def organisation_of(appointment: GuidanceAppointment) -> str:
     return appointment.organization_name or ""
 
 
+def local_date(instant):
+    """The Helsinki date of an instant."""
+    from zoneinfo import ZoneInfo
+
+    return instant.astimezone(ZoneInfo("Europe/Helsinki")).date()
+
+
 def hour_url(hour: GuidanceHour) -> str:
     return f"{current_app.config['BASE_URL']}/guidance/{hour.id}"
 

@@ -48,3 +48,18 @@ def send_cancelled(appointment: GuidanceAppointment, *, by_city: bool = False) -
 def send_reminder(appointment: GuidanceAppointment) -> None:
     """The reminder before the appointment."""
     enqueue(appointment.email, "guidance_reminder", locale=appointment.locale, **_context(appointment))
+
+
+def notify_advisers(appointment: GuidanceAppointment, change: str) -> None:
+    """Tell the guidance hour's advisers that an appointment was ``booked``, ``moved`` or ``cancelled``
+    (their calendar feed follows too, but calendar apps may poll it only once a day)."""
+    hour = appointment.guidance_hour
+    for adviser in hour.advisers:
+        if not adviser.active:
+            continue
+        context = dict(_context(appointment), lang=adviser.locale, adviser=adviser, change=change,
+                       title=localized(hour, "title", adviser.locale),
+                       day_url=f"{current_app.config['BASE_URL']}/guidance/day?date="
+                               f"{events.local_date(appointment.starts_at).isoformat()}")
+        context.pop("manage_url")  # the booker's secret link is theirs alone
+        enqueue(adviser.email, "guidance_adviser_notice", locale=adviser.locale, **context)

@@ -89,6 +89,9 @@ def test_visitor_books_moves_and_cancels_by_the_mail_link(app, client, make):
     manage = response.headers["Location"]
     assert "maija@example.org" in client.get(manage).get_data(as_text=True)  # the page (and its flash)
     [mail] = _mails(app, "guidance_booked")
+    [notice] = _mails(app, "guidance_adviser_notice")  # the adviser hears of it, without the manage link
+    assert "Salainen kysymys 4711" in notice.text_body and "/guidance/appointments/" not in notice.text_body
+    assert "/guidance/day?date=" in notice.text_body
     assert mail.ics_method == "REQUEST" and "METHOD:REQUEST" in mail.ics and "SEQUENCE:0" in mail.ics
     assert re.search(r"/guidance/appointments/\S+", mail.text_body).group(0) == manage
     # The public list shows the slot as booked, never who booked it.

@@ -146,6 +146,7 @@ def book(hour: GuidanceHour, start: datetime, data: AppointmentData, *, actor: A
     audit(actor, "guidance_appointment.create", "guidance_appointment", appointment.id,
           guidance_hour_id=hour.id, start=start.isoformat())
     notifications.send_booked(appointment)
+    notifications.notify_advisers(appointment, "booked")
     return appointment
 
 
@@ -183,6 +184,7 @@ def move(appointment: GuidanceAppointment, start: datetime, *, actor: Any = None
     audit(actor, "guidance_appointment.move", "guidance_appointment", appointment.id,
           start=start.isoformat(), previous=previous.isoformat(), by_token=by_token or None)
     notifications.send_moved(appointment, previous)
+    notifications.notify_advisers(appointment, "moved")
     return appointment
 
 
@@ -208,6 +210,8 @@ def cancel(appointment: GuidanceAppointment, *, actor: Any = None, by_token: boo
     audit(actor, "guidance_appointment.cancel", "guidance_appointment", appointment.id, by_token=by_token or None)
     if notify:
         notifications.send_cancelled(appointment, by_city=bool(getattr(actor, "is_staff", False)))
+        if not getattr(actor, "is_staff", False):
+            notifications.notify_advisers(appointment, "cancelled")
     return appointment
 
 

@@ -80,7 +80,9 @@ def form_to_raw(form: HourForm) -> dict:
 @role_required("staff")
 def manage_index():
     """Every guidance hour, newest first, with a link to publish a new one."""
-    return render_template("guidance/manage_index.html", rows=hours.list_hours(include_cancelled=True))
+    page = db.paginate(hours.hours_query(include_cancelled=True), page=request.args.get("page", 1, type=int),
+                       per_page=25, error_out=False)
+    return render_template("guidance/manage_index.html", rows=page.items, pagination=page)
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])

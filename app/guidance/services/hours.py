@@ -261,12 +261,12 @@ def get_hour(hour_id: int, *, include_cancelled: bool = True) -> GuidanceHour:
     return hour
 
 
-def list_hours(*, include_cancelled: bool = False) -> list[GuidanceHour]:
-    """Guidance hours, newest first (published only unless asked)."""
+def hours_query(*, include_cancelled: bool = False):
+    """Guidance hours, newest first (published only unless asked), for a paginated list."""
     query = select(GuidanceHour).order_by(GuidanceHour.start_local.desc(), GuidanceHour.id.desc())
     if not include_cancelled:
         query = query.where(GuidanceHour.status == "published")
-    return list(db.session.scalars(query))
+    return query
 
 
 def upcoming_hours(now: datetime, until: datetime | None = None) -> list[tuple[GuidanceHour, datetime | None]]:

@@ -157,7 +157,8 @@ def test_xlsx_export(client, login, staff, datasets):
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["info", "summary", "participation", "districts", "feedback_questions",
-                               "feedback_choices", "feedback_themes", "feedback_series", "free_texts", "proposal_outcomes", "proposals"]
+                               "feedback_choices", "feedback_themes", "feedback_series", "free_texts", "proposal_outcomes", "proposals",
+                               "guidance", "guidance_organisations", "guidance_districts", "guidance_themes"]
     info = {row[0]: row[1] for row in book["info"].iter_rows(values_only=True)}
     assert info["From"].date() == date(2026, 1, 1) and info["Theme"] == "All themes"
     rows = list(book["participation"].iter_rows(values_only=True))

@@ -91,6 +91,7 @@ class Config:
     MATERIALISE_DAYS = int(os.environ.get("MATERIALISE_DAYS", "400"))
     # Meeting occurrences exist this many days ahead; `flask meetings materialise` extends them.
     MEETINGS_MATERIALISE_DAYS = int(os.environ.get("MEETINGS_MATERIALISE_DAYS", "180"))
+    GUIDANCE_HORIZON_DAYS = int(os.environ.get("GUIDANCE_HORIZON_DAYS", "180"))  # guidance dates created ahead
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "30"))
 
 

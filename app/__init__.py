@@ -116,6 +116,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.calendar.views import bp as calendar_bp
     from app.feedback.topic_views import bp as topics_bp
     from app.feedback.views import bp as feedback_bp
+    from app.guidance.staff_views import bp as guidance_staff_bp
+    from app.guidance.views import bp as guidance_bp
     from app.meetings.registration_views import bp as registrations_bp
     from app.meetings.views import bp as meetings_bp
     from app.pages import bp as pages_bp
@@ -131,7 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     visibility.install(app, _viewer)
     for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, meetings_bp, registrations_bp,
                       spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp, reports_bp,
-                      privacy_bp):
+                      privacy_bp, guidance_bp, guidance_staff_bp):
         app.register_blueprint(blueprint)
     _register_loop_blueprints(app)
 
@@ -163,10 +165,11 @@ def _register_cli(app: Flask) -> None:
     from app.accounts.cli import tokens_cli, users_cli
     from app.demo import demo_cli
     from app.feedback.cli import feedback_cli
+    from app.guidance.cli import guidance_cli
     from app.mail.cli import mail_cli
     from app.meetings.cli import meetings_cli
     from app.privacy.cli import privacy_cli
     from app.records.cli import records_cli
 
-    for group in (users_cli, tokens_cli, mail_cli, demo_cli, meetings_cli, feedback_cli, privacy_cli, records_cli):
+    for group in (users_cli, tokens_cli, mail_cli, demo_cli, meetings_cli, feedback_cli, privacy_cli, records_cli, guidance_cli):
         app.cli.add_command(group)

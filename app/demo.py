@@ -45,6 +45,13 @@ def _load_spaces() -> None:
     load_spaces_demo()
 
 
+def _load_guidance() -> None:
+    """A month of guidance hours with a couple of appointments (app/guidance/demo.py)."""
+    from app.guidance.demo import load_guidance_demo
+
+    load_guidance_demo()
+
+
 def load_demo_data() -> None:
     """Insert what is missing; running twice changes nothing."""
     orgs: list[Organization] = []
@@ -61,6 +68,7 @@ def load_demo_data() -> None:
                                  organization_id=orgs[org_index].id if org_index is not None else None)
     _load_spaces()  # before the series: a demo series is held in a demo space and books it
     load_meeting_series()
+    _load_guidance()
     for loader in EXTRA_LOADERS:
         loader()
     from app.records.demo import load_records_demo; load_records_demo()  # noqa: E702  (records and materials)

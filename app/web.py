@@ -136,6 +136,7 @@ def _nav_items() -> list[tuple[str, str, str]]:
     items.insert(3, ("records.library", url_for("records.library"), _("Materials")))
     # Resident spaces: public list for everyone; the request queue for staff, own requests for NGO users.
     items.insert(1, ("spaces.index", url_for("spaces.index"), _("Resident spaces")))
+    items.insert(3, ("guidance.index", url_for("guidance.index"), _("Guidance hours")))
     if current_user.is_authenticated:
         if current_user.is_staff:
             items.append(("booking_requests.queue", url_for("booking_requests.queue"), _("Booking requests")))

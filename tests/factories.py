@@ -115,6 +115,64 @@ class Factory:
             db.session.commit()
             return detach(row)
 
+    def guidance_hour(self, *, start_local: datetime | None = None, rrule: str | None = "FREQ=WEEKLY;COUNT=4",
+                      advisers: list[User] | None = None, **fields: Any):
+        """A published guidance hour with its windows (Tuesdays 9–11 from next week, 30-minute slots).
+
+        Written directly, like ``series``; ``advisers`` default to one new staff user.
+        """
+        from app.guidance.models import GuidanceHour, GuidanceWindow
+
+        n = next(_sequence)
+        if start_local is None:
+            today = datetime.now().replace(hour=9, minute=0, second=0, microsecond=0)
+            start_local = today + timedelta(days=7 + (1 - today.weekday()) % 7)
+        advisers = advisers if advisers is not None else [self.user("staff")]
+        values = {"uid": f"guidance-{uuid.uuid4()}@kohtaamo.test", "title_fi": f"Avustusneuvonta {n}",
+                  "title_sv": f"Bidragsrådgivning {n}", "title_en": f"Grant advice {n}",
+                  "start_local": start_local, "timezone": "Europe/Helsinki", "duration_minutes": 120,
+                  "slot_minutes": 30, "rrule": rrule, "status": "published", "reminder_hours_before": 24,
+                  "location": "Helsingin kaupungintalo, Pohjoisesplanadi 11–13"}
+        values.update(fields)
+        with self.app.app_context():
+            hour = GuidanceHour(**values)
+            hour.advisers = [db.session.get(User, a.id) for a in advisers]
+            db.session.add(hour)
+            db.session.flush()
+            for start in recurrence.expand(hour.start_local, hour.timezone, hour.rrule, limit=52):
+                db.session.add(GuidanceWindow(guidance_hour_id=hour.id, starts_at=start,
+                                              ends_at=start + timedelta(minutes=hour.duration_minutes)))
+            db.session.commit()
+            return detach(hour)
+
+    def guidance_windows(self, hour) -> list:
+        """The guidance hour's windows in time order."""
+        from app.guidance.models import GuidanceWindow
+
+        with self.app.app_context():
+            rows = db.session.scalars(db.select(GuidanceWindow).filter_by(guidance_hour_id=hour.id)
+                                      .order_by(GuidanceWindow.starts_at)).all()
+            return [detach(row) for row in rows]
+
+    def appointment(self, hour, *, start: datetime | None = None, status: str = "booked", **fields: Any):
+        """An appointment in the first slot of the first window (or at ``start``)."""
+        from app.guidance.models import GuidanceAppointment, GuidanceWindow
+
+        n = next(_sequence)
+        with self.app.app_context():
+            windows = db.session.scalars(db.select(GuidanceWindow).filter_by(guidance_hour_id=hour.id)
+                                         .order_by(GuidanceWindow.starts_at)).all()
+            start = start or windows[0].starts_at
+            window = next(w for w in windows if w.starts_at <= start < w.ends_at)
+            values = {"name": f"Neuvottava {n}", "email": f"guided{n}@example.org", "status": status,
+                      "manage_secret": secrets.token_hex(16), "locale": "fi", "question": f"Kysymys {n}"}
+            values.update(fields)
+            row = GuidanceAppointment(guidance_hour_id=hour.id, window_id=window.id, starts_at=start,
+                                      ends_at=start + timedelta(minutes=hour.slot_minutes), **values)
+            db.session.add(row)
+            db.session.commit()
+            return detach(row)
+
     def auth(self, role: str = "staff", **kwargs: Any) -> dict[str, str]:
         """Headers with a Bearer token of a new user of ``role``."""
         user = self.user(role, **kwargs)

@@ -1,5 +1,5 @@
 """JSON API under /api/v1: thin layer over the feature services."""
-from app.api import (feedback, meetings, openapi, organizations, registrations,  # noqa: F401  (register endpoints)
+from app.api import (feedback, guidance, meetings, openapi, organizations, registrations,  # noqa: F401,E501  (register endpoints)
                      reports, spaces)
 from app.api import outcomes, records  # noqa: F401,E402  (meeting records, materials, outcomes)
 from app.api.core import bp  # noqa: F401

@@ -181,6 +181,29 @@ class OutcomesOut(_Out):
                                                   "null when fewer than min_group_size proposals")
     median_suppressed: bool
     median_days_to_outcome: float | None = Field(description="Median days from a proposal to its first outcome")
+class GuidanceGroupOut(_Out):
+    key: int | str | None = Field(description="Organisation id, district key or theme id; null = not recorded")
+    name: dict[str, str | None] | str | None
+    appointments: int
+    given: int
+
+
+class GuidanceBreakdownOut(_Out):
+    rows: list[GuidanceGroupOut] = Field(description="Groups with at least min_group_size appointments")
+    smaller_groups: int = Field(description="Groups folded together because each is below the minimum")
+    smaller_appointments: int | None = Field(description="Their total; null when itself below the minimum")
+
+
+class GuidanceOut(_Out):
+    appointments: int
+    given: int = Field(description="Appointments that have ended (guidance given)")
+    upcoming: int
+    cancelled: int
+    guidance_hours: int
+    organisations: int
+    by_organisation: GuidanceBreakdownOut
+    by_district: GuidanceBreakdownOut
+    by_theme: GuidanceBreakdownOut
 
 
 class CooperationReportOut(_Out):
@@ -195,6 +218,7 @@ class CooperationReportOut(_Out):
     feedback: FeedbackOut
     proposals: ProposalsOut
     outcomes: OutcomesOut | None = Field(default=None, description="What came of it")
+    guidance: GuidanceOut | None = Field(default=None, description="Guidance hours (null when narrowed to a series)")
 
 
 @endpoint("/reports/cooperation", "GET", summary="Cooperation report figures", tag="reports", role="staff",

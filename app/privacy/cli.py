@@ -45,8 +45,12 @@ def anonymise(now_text: str | None, dry_run: bool, retention_days: int | None) -
         click.echo(f"{count} registration(s) would be anonymised (dry run; retention {days} days)")
         return
     count = services.anonymise_expired(now, days)
+    from app.guidance.privacy import anonymise_expired as anonymise_guidance  # guidance appointments too
+
+    guidance = anonymise_guidance(now, days)
     db.session.commit()
     click.echo(f"{count} registration(s) anonymised (retention {days} days)")
+    click.echo(f"{guidance} guidance appointment(s) anonymised")
 
 
 @privacy_cli.command("export")

@@ -35,6 +35,7 @@ from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackQues
 from app.errors import ValidationError
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme, Registration, series_themes
 from app.reports.outcomes import OutcomeFigures, outcome_figures
+from app.reports.guidance import GuidanceFigures, guidance_figures
 
 REPORT_TZ = ZoneInfo("Europe/Helsinki")
 # Groups with fewer respondents than this are never broken down (averages, free texts).
@@ -212,6 +213,7 @@ class CooperationReport:
     feedback: Feedback
     proposals: Proposals
     outcomes: "OutcomeFigures | None" = None  # "what came of it" (app/reports/outcomes.py)
+    guidance: GuidanceFigures | None = None  # guidance hours (app/reports/guidance.py); not per series
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -598,7 +600,7 @@ def cooperation_report(session: Session, period_start: date, period_end: date, s
     ``series_id`` / ``theme_id`` narrow it to one series or to the series of one theme.
     ``now`` (UTC) separates held occurrences from upcoming ones. ``text_limit`` caps the free
     texts listed per theme and ``proposal_limit`` the proposals listed (None: all, for exports).
-    Runs a fixed number of queries (thirteen) whatever the amount of data.
+    Runs a fixed number of queries (thirteen, plus two for guidance hours) whatever the amount of data.
     """
     check_period(period_start, period_end)
     now = now or datetime.now(timezone.utc)
@@ -612,4 +614,6 @@ def cooperation_report(session: Session, period_start: date, period_end: date, s
         feedback=_feedback(session, start, end, series_id, theme_id, text_limit),
         proposals=_proposals(session, start, end, series_id, theme_id, proposal_limit),
         outcomes=outcome_figures(session, start, end, series_id, theme_id, MIN_GROUP_SIZE),
+        guidance=None if series_id is not None else guidance_figures(session, start, end, now, minimum=MIN_GROUP_SIZE,
+                                                                     theme_id=theme_id),
     )

@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.core.districts import district_name
+from app.reports.guidance import guidance_tables
 from app.reports.services import CooperationReport
 
 
@@ -149,6 +150,7 @@ def report_tables(report: CooperationReport, lang: str) -> list[Table]:
              for item in props.items],
             empty_text=_("No topic proposals in the period.")),
     ]
+    tables += guidance_tables(report.guidance, lang, report.min_group_size)
     from app.reports.outcomes import outcome_tables
 
     return tables + outcome_tables(report.outcomes, lang)

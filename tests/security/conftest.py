@@ -150,6 +150,7 @@ def _features(app, make, world: World) -> dict[str, Any]:
             "space_staff_token": calendar_tokens.space_staff_token(staff, space.id),
         }
         db.session.remove()
+    values.update(_guidance(app, make, world))
 
     def new_exception() -> int:
         """Another exception day of the space (deleting one consumes it)."""
@@ -263,3 +264,19 @@ def crawl(app, world: World, roles=None, levels=None):
             headers = ({"Authorization": f"Bearer {world.api_tokens[role]}"}
                        if is_api and role != "anonymous" else {})
             yield role, level, path, client.get(path, headers=headers)
+
+
+def _guidance(app, make, world: World) -> dict[str, Any]:
+    """A guidance hour advised by staff, with ngo A's appointment carrying distinctive personal data."""
+    from app.guidance import tokens as guidance_tokens
+    from app.guidance.models import GuidanceAppointment
+
+    hour = make.guidance_hour(advisers=[world.users["staff"]])
+    appointment = make.appointment(hour, name=SECRET_NAME, email=SECRET_EMAIL, question=SECRET_NEEDS,
+                                   organization_name=SECRET_ORG_NAME, user_id=world.ngo_a.id)
+    with app.app_context():
+        token = guidance_tokens.appointment_token(db.session.get(GuidanceAppointment, appointment.id))
+        feed = guidance_tokens.adviser_feed_token(db.session.get(User, world.users["staff"].id))
+        db.session.remove()
+    return {"guidance_hour_id": hour.id, "guidance_window_id": make.guidance_windows(hour)[1].id,
+            "guidance_appointment_id": appointment.id, "guidance_token": token, "adviser_feed_token": feed}

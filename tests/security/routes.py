@@ -137,6 +137,22 @@ ROUTES: dict[str, str] = {
     "outcomes.add_update": "staff",
     "outcomes.create": "staff",
     "outcomes.edit": "staff",
+    # guidance hours: public slots and booking, the booker's manage link, staff pages, the adviser's feed
+    "guidance.index": "public",
+    "guidance.detail": "public",
+    "guidance.book": "public",  # anyone with an email may book, like meeting registration
+    "guidance.manage": "token",
+    "guidance.manage_cancel": "token",
+    "guidance.manage_move": "token",
+    "guidance_staff.manage_index": "staff",
+    "guidance_staff.create": "staff",
+    "guidance_staff.manage_detail": "staff",
+    "guidance_staff.cancel_hour": "staff",
+    "guidance_staff.cancel_window": "staff",
+    "guidance_staff.cancel_appointment": "staff",
+    "guidance_staff.day": "staff",
+    "guidance_staff.renew_feed": "staff",
+    "guidance_staff.adviser_feed": "token",
     # reports
     "reports.index": "staff",
     "reports.cooperation": "staff",
@@ -179,6 +195,12 @@ ROUTES: dict[str, str] = {
     "api.outcomes_get_outcome": "api:public",
     "api.outcomes_follow_outcome": "api:ngo",
     "api.outcomes_unfollow_outcome": "api:ngo",
+    "api.guidance_create_guidance_hour": "api:staff",
+    "api.guidance_list_guidance_hours": "api:public",
+    "api.guidance_get_guidance_hour": "api:public",
+    "api.guidance_list_slots": "api:public",
+    "api.guidance_create_appointment": "api:ngo",
+    "api.guidance_delete_appointment": "api:org",  # staff or the booker (ngo A)
 }
 
 ROLES = ("anonymous", "ngo_b", "ngo_a", "staff", "admin")
@@ -235,6 +257,13 @@ PARAMS: dict[str, Callable[[Any], Any]] = {
     "api.records_get_record.occurrence_id": lambda w: w.past_occurrence_id,
     "records.delete_attachment.attachment_id": lambda w: w.new_attachment(),
     "api.records_delete_attachment.attachment_id": lambda w: w.new_attachment(),
+    "hour_id": lambda w: w.guidance_hour_id,
+    "window_id": lambda w: w.guidance_window_id,
+    "appointment_id": lambda w: w.guidance_appointment_id,
+    "guidance.manage.token": lambda w: w.guidance_token,
+    "guidance.manage_cancel.token": lambda w: w.guidance_token,
+    "guidance.manage_move.token": lambda w: w.guidance_token,
+    "guidance_staff.adviser_feed.token": lambda w: w.adviser_feed_token,
 }
 
 # Endpoints whose successful call removes the object in the URL: the matrix gives each role its own

@@ -158,6 +158,7 @@ def test_xlsx_export(client, login, staff, datasets):
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["info", "summary", "participation", "districts", "feedback_questions",
                                "feedback_choices", "feedback_themes", "feedback_series", "free_texts", "proposal_outcomes", "proposals",
+                               "guidance", "guidance_organisations", "guidance_districts", "guidance_themes",
                                "outcomes_status", "outcomes_themes", "outcomes_topics"]
     info = {row[0]: row[1] for row in book["info"].iter_rows(values_only=True)}
     assert info["From"].date() == date(2026, 1, 1) and info["Theme"] == "All themes"

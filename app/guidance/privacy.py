@@ -1,0 +1,82 @@
+"""Guidance appointments in GDPR requests (export and erasure) and retention.
+
+The functions here take the privacy registry's ``Subject`` (anything with ``matches(model)``);
+the privacy package registers them (it sits above this feature, which must not import it).
+
+Erasure cancels the person's upcoming appointments (the slot is free again, no mail to the person
+being erased) and anonymises the rest: name, email, free-text organisation and question are
+removed, the manage link stops working; the time, the guidance hour and the registry organisation
+stay, so the cooperation report's counts do not change.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import String, cast, literal, select, update
+
+from app.core.audit import audit
+from app.extensions import db
+from app.guidance.events import organisation_of
+from app.guidance.models import GuidanceAppointment
+from app.core.i18n import to_local
+
+
+def iso(value: datetime | None) -> str | None:
+    return to_local(value).isoformat() if value is not None else None
+
+
+def placeholder_email(appointment_id: int) -> str:
+    return f"guidance-{appointment_id}@anonymised.invalid"
+
+
+def _rows(subject: Any) -> list[GuidanceAppointment]:
+    return list(db.session.scalars(select(GuidanceAppointment).where(
+        subject.matches(GuidanceAppointment), GuidanceAppointment.anonymised_at.is_(None))
+        .order_by(GuidanceAppointment.id)))
+
+
+def export(subject: Any) -> list[dict[str, Any]]:
+    return [{"id": a.id, "guidance_hour": a.guidance_hour.title_fi, "start": iso(a.starts_at), "end": iso(a.ends_at),
+             "status": a.status, "name": a.name, "email": a.email, "organisation": organisation_of(a) or None,
+             "question": a.question, "created_at": iso(a.created_at), "cancelled_at": iso(a.cancelled_at)}
+            for a in _rows(subject)]
+
+
+def anonymise(row: GuidanceAppointment, *, now: datetime) -> None:
+    """Remove the personal data of one appointment; an upcoming one is cancelled first (slot freed)."""
+    if row.status == "booked" and row.starts_at > now:
+        row.status = "cancelled"
+        row.cancelled_at = now
+        row.sequence += 1
+    row.name = ""
+    row.email = placeholder_email(row.id)
+    row.organization_name = None
+    row.question = None
+    row.user_id = None
+    row.manage_secret = ""
+    row.anonymised_at = now
+    row.updated_at = now
+
+
+def erase(subject: Any, *, actor: Any, now: datetime) -> int:
+    rows = _rows(subject)
+    for row in rows:
+        anonymise(row, now=now)
+    db.session.flush()
+    return len(rows)
+
+
+def anonymise_expired(now: datetime, retention_days: int) -> int:
+    """Anonymise appointments that ended more than ``retention_days`` ago, in one UPDATE (idempotent)."""
+    a = GuidanceAppointment
+    placeholder = literal("guidance-") + cast(a.id, String) + literal("@anonymised.invalid")
+    count = db.session.execute(
+        update(a).where(a.anonymised_at.is_(None), a.ends_at < now - timedelta(days=retention_days))
+        .values(name="", email=placeholder, organization_name=None, question=None, user_id=None,
+                manage_secret="", anonymised_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount or 0
+    if count:
+        audit(None, "privacy.anonymise_expired", "guidance_appointment", "-", count=count,
+              retention_days=retention_days)
+    return count

@@ -89,6 +89,10 @@ def test_csv_and_xlsx_exports(client, make, login):
     csv_response = client.get(f"/meetings/occurrences/{occurrence.id}/participants.csv")
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     assert "attachment" in csv_response.headers["Content-Disposition"]
+    assert csv_response.data.startswith("\ufeff".encode())  # Excel in Finland: BOM and semicolons
+    from app.core.spreadsheet import read_excel_csv
+    table = read_excel_csv(csv_response.data)
+    assert table[1][1] == "Åsa Ärlig" and table[1][2] == "asa@example.org" and len(table) == 3
     text = csv_response.data.decode("utf-8-sig")
     assert "Åsa Ärlig" in text and "asa@example.org" in text and "Induktiosilmukka" in text and "Odottava" in text
     xlsx = client.get(f"/meetings/occurrences/{occurrence.id}/participants.xlsx")

@@ -331,7 +331,9 @@ def _participation(session: Session, months: list[date], start: datetime, end: d
                case((held_occurrence, 1), else_=0).label("held"),
                case((occ.status == "cancelled", 1), else_=0).label("cancelled_occ"),
                case((and_(occ.status == "scheduled", occ.starts_at >= now), 1), else_=0).label("upcoming"),
-               r.registrations, r.seats, r.present, r.no_show, r.cancelled, r.waitlisted,
+               # Marks on a date that has not begun are not attendance (issue 17): held dates only.
+               r.registrations, r.seats, case((held_occurrence, r.present), else_=0).label("present"),
+               case((held_occurrence, r.no_show), else_=0).label("no_show"), r.cancelled, r.waitlisted,
                case((held_occurrence, r.unmarked), else_=0).label("unmarked"), r.no_org)
         .select_from(occ)
         .outerjoin(per_occurrence, r.occurrence_id == occ.id)

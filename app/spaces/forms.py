@@ -149,6 +149,10 @@ class RequestForm(FlaskForm):
 class DeclineForm(FlaskForm):
     reason = TextAreaField(_l("Reason, sent to the requester"), validators=[
         DataRequired(_l("Tell the requester why the request is declined.")), Length(max=2000)])
+    # Optional: another time to suggest (shown to the requester and mailed).
+    suggested_date = DateField(_l("Suggest another date (optional)"), validators=[Optional()])
+    suggested_start = TimeField(_l("Suggested start"), validators=[Optional()])
+    suggested_end = TimeField(_l("Suggested end"), validators=[Optional()])
 
 
 class ApproveForm(FlaskForm):

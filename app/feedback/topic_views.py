@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.core.auth import role_required
+from app.core.confirm import Confirmation, confirm_page, confirmed
 from app.core.forms import populate_errors
 from app.core.types import utcnow
 from app.errors import DomainError, Forbidden
@@ -96,11 +97,21 @@ def unvote(proposal_id: int):
     return _back(proposal)
 
 
-@bp.post("/<int:proposal_id>/withdraw")
+@bp.route("/<int:proposal_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     occurrence_id = proposal.occurrence_id
+    if not confirmed():
+        if proposal.proposer_id != current_user.id and not current_user.is_admin:
+            abort(403)
+        back = (url_for("topics.occurrence", occurrence_id=occurrence_id) if occurrence_id
+                else url_for("topics.index"))
+        return confirm_page(Confirmation(
+            title=_("Withdraw your topic proposal?"), action=url_for("topics.withdraw", proposal_id=proposal.id),
+            back=back, button=_("Withdraw the proposal"), facts=[(_("Topic"), proposal.title)],
+            consequences=[_("The proposal and the support it has gathered are removed. This cannot be undone.")],
+            back_label=_("Keep the proposal")))
     try:  # the service allows the proposer (and an admin on their behalf); others get 403
         topics.withdraw_topic(proposal, actor=current_user)
     except Forbidden:

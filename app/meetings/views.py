@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.core.auth import role_required
+from app.core.confirm import confirm_page, confirmed
 from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.core.types import utcnow
@@ -234,6 +235,10 @@ def set_status(series_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
+    if form.status.data == "cancelled" and not confirmed():
+        from app.meetings.confirmations import cancel_series
+
+        return confirm_page(cancel_series(series, _now()))
     try:
         services.set_series_status(series, form.status.data, actor=current_user, now=_now())
     except BookingConflict as exc:

@@ -91,6 +91,7 @@ ROUTES: dict[str, str] = {
     # booking requests
     "booking_requests.mine": "login",
     "booking_requests.withdraw": "owner",
+    "booking_requests.cancel_booking": "owner",
     "booking_requests.queue": "staff",
     "booking_requests.approve": "staff",
     "booking_requests.decline": "staff",

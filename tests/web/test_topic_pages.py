@@ -41,7 +41,8 @@ def test_ngo_proposes_and_others_support(app, client, make, login):
     with app.app_context():
         assert db.session.get(TopicProposal, proposal_id).votes_count == 0
     login(author)
-    assert client.post(f"/topics/{proposal_id}/withdraw").status_code == 302
+    assert client.post(f"/topics/{proposal_id}/withdraw").status_code == 200  # confirmation page
+    assert client.post(f"/topics/{proposal_id}/withdraw", data={"confirm": "1"}).status_code == 302
     with app.app_context():
         assert db.session.get(TopicProposal, proposal_id) is None
 

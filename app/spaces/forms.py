@@ -110,10 +110,17 @@ class BookingForm(FlaskForm):
     override_reason = TextAreaField(_l("Reason for booking outside the opening hours"),
                                     validators=[Optional(), Length(max=1000)],
                                     description=_l("Only needed when booking while the space is closed."))
+    organization_id = SelectField(_l("Booked for (organisation)"),
+                                  coerce=lambda v: int(v) if v not in (None, "") else None, validators=[Optional()],
+                                  description=_l("When the booking is made on behalf of an organisation."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.repeat.choices = list(REPEAT_CHOICES)
+        from app.accounts.models import Organization
+
+        orgs = db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name)).all()
+        self.organization_id.choices = [("", _l("No organisation (city's own use)"))] + [(i, n) for i, n in orgs]
 
 
 class MoveForm(FlaskForm):

@@ -21,7 +21,7 @@ from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.meetings import recurrence
-from app.spaces import confirmations, request_actions, services
+from app.spaces import buffer, confirmations, request_actions, services
 from app.spaces.ownership import owner_of, owners_of
 from app.spaces.forms import (ApproveForm, BookingForm, CancelForm, DeclineForm, ExceptionForm, FinderForm, MoveForm,
                               RequestForm, SpaceForm)
@@ -47,7 +47,8 @@ def timespan(start: datetime, end: datetime) -> str:
 @bp.app_context_processor
 def space_helpers() -> dict[str, Any]:
     return {"ACCESSIBILITY_FACTS": services.ACCESSIBILITY_FACTS, "EQUIPMENT": services.EQUIPMENT,
-            "format_hours": services.format_hours, "request_status_label": services.request_status_label}
+            "format_hours": services.format_hours, "request_status_label": services.request_status_label,
+            "buffer_hint": buffer.buffer_hint, "explain_conflict": buffer.explain_conflict}
 
 
 def _space_or_404(space_id: int) -> Space:
@@ -352,7 +353,8 @@ def new_booking(space_id: int):
             result = services.create_recurring_booking(
                 space, start, end, form.title.data, current_user, utcnow(), rrule=rrule,
                 skip_conflicts=form.skip_conflicts.data, override_reason=form.override_reason.data,
-                headcount=form.headcount.data, purpose=form.purpose.data)
+                headcount=form.headcount.data, purpose=form.purpose.data,
+                organization_id=form.organization_id.data or None)
         except DomainError as exc:
             conflicts, status = _refused(form, exc)
         else:
@@ -542,8 +544,9 @@ def approve(request_id: int):
     except services.BookingConflict as exc:
         db.session.rollback()
         times = ", ".join(timespan(c.start, c.end) for c in exc.conflicts)
-        flash(_("Not approved: %(message)s Already booked: %(times)s.", message=str(exc.message), times=times),
-              "error")
+        notes = " ".join(filter(None, (buffer.explain_conflict(c, req.space) for c in exc.conflicts)))
+        flash(_("Not approved: %(message)s Already booked: %(times)s.", message=str(exc.message), times=times)
+              + (" " + notes if notes else ""), "error")
     except DomainError as exc:
         db.session.rollback()
         flash(_("Not approved: %(message)s", message=str(exc.message)), "error")

@@ -61,6 +61,7 @@ ROUTES: dict[str, str] = {
     "meetings.preview": "staff",
     "meetings.set_status": "staff",
     "meetings.cancel_occurrence": "staff",
+    "meetings.book_space": "staff",
     "meetings.move_occurrence": "staff",
     "meetings.themes": "staff",
     "meetings.update_theme": "staff",

@@ -28,14 +28,27 @@ def _back(proposal: TopicProposal):
 
 
 @bp.get("/")
-@login_required
 def index():
-    """Every proposal with its status (filterable, paginated)."""
+    """Every proposal with its status (filterable, paginated), and the way to propose one: choose
+    the meeting (logged in) or log in first. Everyone sees the status of the proposals."""
     status = request.args.get("status")
     status = status if status in TOPIC_STATUSES else None
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = topics.topics_page(page=page, per_page=current_app.config["PAGE_SIZE"], status=status)
-    return render_template("topics/index.html", pagination=pagination, status=status, statuses=TOPIC_STATUSES)
+    meetings = topics.open_occurrences(utcnow()) if current_user.is_authenticated else []
+    return render_template("topics/index.html", pagination=pagination, status=status, statuses=TOPIC_STATUSES,
+                           meetings=meetings)
+
+
+@bp.get("/propose")
+@login_required
+def propose():
+    """The chooser on the topics page: to the chosen meeting's proposal form."""
+    occurrence_id = request.args.get("occurrence_id", type=int)
+    if occurrence_id is None or db.session.get(MeetingOccurrence, occurrence_id) is None:
+        flash(_("Choose the meeting the topic is for."), "error")
+        return redirect(url_for("topics.index") + "#propose-heading")
+    return redirect(url_for("topics.occurrence", occurrence_id=occurrence_id) + "#propose-heading")
 
 
 @bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])

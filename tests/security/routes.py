@@ -116,7 +116,8 @@ ROUTES: dict[str, str] = {
     "feedback.results": "staff",
     "feedback.occurrence_status": "staff",
     # agenda topics
-    "topics.index": "login",
+    "topics.index": "public",
+    "topics.propose": "login",
     "topics.occurrence": "login",
     "topics.vote": "login",
     "topics.unvote": "login",

@@ -61,6 +61,9 @@ def load_demo_data() -> None:
                                  organization_id=orgs[org_index].id if org_index is not None else None)
     _load_spaces()  # before the series: a demo series is held in a demo space and books it
     load_meeting_series()
+    from app.demo_history import load_demo_history
+
+    load_demo_history()  # past meetings: attendance, feedback, topics (issue 17)
     for loader in EXTRA_LOADERS:
         loader()
     db.session.flush()

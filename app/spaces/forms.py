@@ -133,7 +133,7 @@ class MoveForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
-    scope = SelectField(_l("Cancel"), default="occurrence")
+    scope = SelectField(_l("Which dates"), default="occurrence")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

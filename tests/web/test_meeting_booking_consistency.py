@@ -54,6 +54,7 @@ def test_a_booking_cancelled_elsewhere_is_shown_truthfully_and_can_be_booked_aga
     assert 'id="place-to-be-confirmed"' in public and space.name not in public.split('id="place-to-be-confirmed"')[1][:200]
     detail = client.get(f"/meetings/{series.id}?lang=en").get_data(as_text=True)
     assert "The place will be confirmed later." in detail
+    client.get("/lang/en")  # remembered in the session for the page after the redirect
     response = client.post(f"/meetings/manage/occurrences/{occurrence_id}/book-space", follow_redirects=True)
     assert "The space is booked for the date again." in response.get_data(as_text=True)
     with app.app_context():
@@ -74,5 +75,6 @@ def test_booking_again_when_the_time_was_taken_says_by_what(app, client, make, l
     login(make.user("staff"))
     manage = client.get(f"/meetings/manage/{series.id}?lang=en").get_data(as_text=True)
     assert "space not booked: the time is taken by another booking" in manage
+    client.get("/lang/en")
     response = client.post(f"/meetings/manage/occurrences/{occurrence_id}/book-space", follow_redirects=True)
     assert "The space could not be booked: it is already booked at" in response.get_data(as_text=True)

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from app.core.audit import audit
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
+from app.mail.services import enqueue
 from app.spaces import services
 from app.spaces.models import Booking, BookingRequest, Space
 
@@ -66,6 +67,10 @@ def cancel_approved_booking(req: BookingRequest, actor: Any, now: datetime) -> B
     services.cancel_booking(booking, None, now, reason=str(_l("Cancelled by the requesting organisation")),
                             notify=False)
     audit(actor, "booking_request.cancel_booking", "booking_request", req.id, booking_id=booking.id)
+    requester = req.requester or actor
+    for staff in services._staff_recipients(req.space):  # the same people who heard of the request
+        enqueue(staff.email, "booking_cancelled_by_requester", locale=staff.locale, req=req, space=req.space,
+                user=staff, requester=requester)
     return booking
 
 

@@ -47,6 +47,9 @@ def test_approved_request_shows_the_ngo_as_booker_and_the_ngo_can_cancel(app, cl
         booking = db.session.scalar(select(Booking))
         assert booking.status == "cancelled" and booking.cancel_reason
     assert "booking cancelled" in client.get("/booking-requests/mine?lang=en").get_data(as_text=True)
+    with app.app_context():  # staff hear of it: the time is free again
+        notice = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "booking_cancelled_by_requester"))
+        assert notice.recipient == staff.email and "Niina Järjestö" in notice.text_body
     # Someone else's request: forbidden.
     login(make.user("ngo"))
     assert client.post(f"/booking-requests/{req_id}/cancel-booking", data={"confirm": "1"}).status_code == 403

@@ -54,6 +54,8 @@ def test_a_booking_cancelled_elsewhere_is_shown_truthfully_and_can_be_booked_aga
     assert 'id="place-to-be-confirmed"' in public and space.name not in public.split('id="place-to-be-confirmed"')[1][:200]
     detail = client.get(f"/meetings/{series.id}?lang=en").get_data(as_text=True)
     assert "The place will be confirmed later." in detail
+    listing = client.get("/meetings?lang=en").get_data(as_text=True)  # the card of that date, too
+    assert "The place will be confirmed later." in listing
     client.get("/lang/en")  # remembered in the session for the page after the redirect
     response = client.post(f"/meetings/manage/occurrences/{occurrence_id}/book-space", follow_redirects=True)
     assert "The space is booked for the date again." in response.get_data(as_text=True)

@@ -2,9 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-FLASK := $(PY) -m flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# HOST/PORT go to every flask command: the default BASE_URL (links in mails, feeds) follows them.
+FLASK := HOST=$(HOST) PORT=$(PORT) $(PY) -m flask --app wsgi
 
 .PHONY: run test serve install install-dev translations compile-translations extract-translations bench clean
 
@@ -49,7 +50,7 @@ test: install-dev
 serve: install
 	$(FLASK) db upgrade
 	@# --preload: import and warm up once (app/core/warmup.py), then fork: every worker starts warm
-	$(VENV)/bin/gunicorn --workers $${WORKERS:-4} --preload --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --workers $${WORKERS:-4} --preload --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 bench: install-dev
 	for script in bench/*.py; do $(PY) $$script || exit 1; done

@@ -29,12 +29,31 @@ def database_url(raw: str | None) -> str:
     return raw
 
 
+def default_base_url(environ) -> str:
+    """``BASE_URL``, or the address ``make run`` serves on (``http://HOST:PORT``).
+
+    The Makefile passes ``HOST``/``PORT`` to every flask command, so ``PORT=5101 make run``
+    writes links with 5101 into mails, feeds and copy fields. A wildcard bind address is
+    no address to visit: links then use 127.0.0.1 (set ``BASE_URL`` for other machines).
+    """
+    explicit = (environ.get("BASE_URL") or "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    host = (environ.get("HOST") or "127.0.0.1").strip()
+    if host in {"0.0.0.0", "::", "[::]", ""}:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal in a URL
+    port = (environ.get("PORT") or "5000").strip()
+    return f"http://{host}:{port}"
+
+
 class Config:
     """Production defaults; every value can come from the environment."""
 
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SECRET_KEY = os.environ.get("SECRET_KEY")  # None → generated once per instance/
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    BASE_URL = default_base_url(os.environ)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None → mail stays in the outbox
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from app.accounts.models import ApiToken, User
 from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.errors import DomainError
+from app.core.confirm import Confirmation, confirm_page, confirmed
 from app.extensions import db, limiter
 from app.mail.services import enqueue
 from app.web import safe_next
@@ -165,10 +166,22 @@ def create_token():
     return _profile_page(new_token=plain)
 
 
-@bp.post("/profile/tokens/<int:token_id>/revoke")
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke_token(token_id: int):
     token = db.get_or_404(ApiToken, token_id)
+    if token.user_id != current_user.id and not current_user.is_admin:
+        abort(403)
+    if not confirmed():
+        from flask_babel import format_datetime
+
+        return confirm_page(Confirmation(
+            title=_("Revoke the token?"), action=url_for("accounts.revoke_token", token_id=token.id),
+            back=url_for("accounts.profile"), button=_("Revoke the token"),
+            facts=[(_("Name"), token.label or "–"), (_("Begins with"), token.prefix), (_("Created"), format_datetime(token.created_at, "d.M.yyyy HH.mm"))],
+            consequences=[_("Programs that use this token can no longer use the service. This cannot be undone: "
+                            "create a new token if you need one.")],
+            back_label=_("Keep the token")))
     services.revoke_api_token(token, actor=current_user)
     db.session.commit()
     flash(_("The token was revoked."), "success")

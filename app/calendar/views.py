@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.core.confirm import Confirmation, confirm_page, confirmed
 from app.accounts.models import User
 from app.calendar import feeds, services, tokens
 from app.core.dates import parse_day
@@ -167,6 +168,14 @@ def index():
 @login_required
 def renew_feed():
     """New personal feed URL; the old one (and staff space links) stop working at once."""
+    if not confirmed():
+        return confirm_page(Confirmation(
+            title=_("Renew your calendar feed address?"), action=url_for("calendar.renew_feed"),
+            back=url_for("accounts.profile") + "#calendar-feed-heading", button=_("Renew the address"),
+            consequences=[_("The current address stops working at once: calendars subscribed to it no longer get "
+                            "updates until you subscribe to the new address. Staff links to space calendars change "
+                            "too.")],
+            back_label=_("Keep the current address")))
     services.renew_feed_token(current_user, actor=current_user)
     db.session.commit()
     flash(_("Your calendar feed has a new address. The old address no longer works."), "success")

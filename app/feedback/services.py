@@ -28,13 +28,14 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
 from app.feedback.models import (QUESTION_KINDS, RATING_MAX, RATING_MIN, FeedbackAnswer, FeedbackForm,
                                  FeedbackInvitation, FeedbackQuestion, FeedbackResponse)
+from app.feedback import disclosure
 from app.feedback.template import DEFAULT_INTRO, DEFAULT_QUESTIONS, FALLBACK_THEME_OPTIONS
 from app.mail.services import enqueue
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme, Registration
 
-# Free-text answers are shown only when at least this many people answered (respondents could
-# otherwise be recognised from their wording).
-MIN_RESPONDENTS_FOR_TEXTS = 5
+# Free-text answers are shown only when at least this many people answered (the one rule shared
+# with the report: app/feedback/disclosure.py).
+MIN_RESPONDENTS_FOR_TEXTS = disclosure.MIN_RESPONDENTS
 # Occurrences that ended longer ago than this are never looked at by the send run.
 SEND_LOOKBACK_DAYS = 366
 OPTION_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
@@ -702,7 +703,7 @@ def aggregate_form(form: FeedbackForm, *, occurrence_id: int | None = None, star
             .group_by(FeedbackAnswer.question_id, choice.c.value)):
         option_counts.setdefault(question_id, {})[str(key)] = count
     texts: dict[int, list[str]] = {}
-    show_texts = respondents >= MIN_RESPONDENTS_FOR_TEXTS
+    show_texts = disclosure.may_show(respondents)
     if show_texts:
         for question_id, text in db.session.execute(
                 select(FeedbackAnswer.question_id, FeedbackAnswer.text)

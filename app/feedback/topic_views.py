@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.core.auth import role_required
 from app.core.paging import bounded_page
+from app.core.confirm import Confirmation, confirm_page, confirmed
 from app.core.forms import populate_errors
 from app.core.types import utcnow
 from app.errors import DomainError, Forbidden
@@ -28,15 +29,28 @@ def _back(proposal: TopicProposal):
 
 
 @bp.get("/")
-@login_required
 def index():
-    """Every proposal with its status (filterable, paginated)."""
+    """Every proposal with its status (filterable, paginated), and the way to propose one: choose
+    the meeting (logged in) or log in first. Everyone sees the status of the proposals."""
     status = request.args.get("status")
     status = status if status in TOPIC_STATUSES else None
     page = bounded_page(request.args.get("page"))
     pagination = topics.topics_page(page=page, per_page=current_app.config["PAGE_SIZE"], status=status,
                                     viewer=current_user)
-    return render_template("topics/index.html", pagination=pagination, status=status, statuses=TOPIC_STATUSES)
+    meetings = topics.open_occurrences(utcnow()) if current_user.is_authenticated else []
+    return render_template("topics/index.html", pagination=pagination, status=status, statuses=TOPIC_STATUSES,
+                           meetings=meetings)
+
+
+@bp.get("/propose")
+@login_required
+def propose():
+    """The chooser on the topics page: to the chosen meeting's proposal form."""
+    occurrence_id = request.args.get("occurrence_id", type=int)
+    if occurrence_id is None or db.session.get(MeetingOccurrence, occurrence_id) is None:
+        flash(_("Choose the meeting the topic is for."), "error")
+        return redirect(url_for("topics.index") + "#propose-heading")
+    return redirect(url_for("topics.occurrence", occurrence_id=occurrence_id) + "#propose-heading")
 
 
 @bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
@@ -101,11 +115,21 @@ def unvote(proposal_id: int):
     return _back(proposal)
 
 
-@bp.post("/<int:proposal_id>/withdraw")
+@bp.route("/<int:proposal_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     occurrence_id = proposal.occurrence_id
+    if not confirmed():
+        if proposal.proposer_id != current_user.id and not current_user.is_admin:
+            abort(403)
+        back = (url_for("topics.occurrence", occurrence_id=occurrence_id) if occurrence_id
+                else url_for("topics.index"))
+        return confirm_page(Confirmation(
+            title=_("Withdraw your topic proposal?"), action=url_for("topics.withdraw", proposal_id=proposal.id),
+            back=back, button=_("Withdraw the proposal"), facts=[(_("Topic"), proposal.title)],
+            consequences=[_("The proposal and the support it has gathered are removed. This cannot be undone.")],
+            back_label=_("Keep the proposal")))
     try:  # the service allows the proposer (and an admin on their behalf); others get 403
         topics.withdraw_topic(proposal, actor=current_user)
     except Forbidden:

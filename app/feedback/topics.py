@@ -52,6 +52,19 @@ def proposals_open(occurrence: MeetingOccurrence, now: datetime) -> bool:
     return occurrence.status == "scheduled" and now < occurrence.starts_at
 
 
+def open_occurrences(now: datetime, limit: int = 40) -> list[MeetingOccurrence]:
+    """Upcoming dates of published series that take topic proposals, soonest first (the chooser on
+    the topics page)."""
+    from app.meetings.models import MeetingSeries
+
+    return list(db.session.scalars(
+        select(MeetingOccurrence).join(MeetingSeries, MeetingSeries.id == MeetingOccurrence.series_id)
+        .options(joinedload(MeetingOccurrence.series))
+        .where(MeetingSeries.status == "published", MeetingOccurrence.status == "scheduled",
+               MeetingOccurrence.starts_at > now)
+        .order_by(MeetingOccurrence.starts_at, MeetingOccurrence.id).limit(limit)))
+
+
 def propose_topic(occurrence: MeetingOccurrence, data: TopicData, *, actor: Any,
                   now: datetime | None = None) -> TopicProposal:
     """A logged-in person proposes an agenda topic for an upcoming occurrence."""

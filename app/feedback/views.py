@@ -238,7 +238,7 @@ def delete_question(question_id: int):
     question = _question_or_404(question_id)
     series_id = question.form.series_id
     answers = services.answer_count(question)
-    if answers and request.form.get("confirm") != "yes":
+    if request.form.get("confirm") not in ("yes", "1"):  # always confirmed first (issue 17)
         return render_template("feedback/confirm_delete.html", question=question, series=question.form.series,
                                answers=answers)
     services.delete_question(question, actor=current_user)

@@ -222,7 +222,8 @@ def participants(occurrence_id: int):
     waiting = [r for r in rows if r.status == "waitlisted"]
     return render_template("registrations/participants.html", occurrence=occurrence, series=occurrence.series,
                            confirmed=confirmed, waiting=waiting, form=CancelForm(),
-                           waiting_seats=sum(r.seats for r in waiting))
+                           waiting_seats=sum(r.seats for r in waiting),
+                           attendance_open=services.attendance_open(occurrence, utcnow()))
 
 
 @bp.post("/meetings/occurrences/<int:occurrence_id>/attendance")

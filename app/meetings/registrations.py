@@ -23,13 +23,13 @@ already committed the freed seats that the registration then takes directly.
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -497,11 +497,20 @@ def user_registration_for(occurrence: MeetingOccurrence, user: Any) -> Registrat
 
 # --- staff tools -----------------------------------------------------------------------------
 
+def attendance_open(occurrence: MeetingOccurrence, now: datetime) -> bool:
+    """Attendance is a fact only once a held meeting has started."""
+    return occurrence.status == "scheduled" and occurrence.starts_at <= now
+
+
 def set_attendance(occurrence: MeetingOccurrence, marks: dict[int, str | None], *, actor: Any,
                    now: datetime | None = None) -> int:
     """Record present / no-show (or clear it) for confirmed registrations; returns how many changed."""
     require_staff(actor)
     now = now or utcnow()
+    if not attendance_open(occurrence, now):
+        raise ValidationError(_l("Attendance can be marked once the meeting has started (%(start)s).",
+                                 start=format_datetime(occurrence.starts_at, "d.M.yyyy HH.mm")),
+                              field="attendance", code="not_started")
     if any(value not in (None, *ATTENDANCE) for value in marks.values()):
         raise ValidationError(_l("Unknown attendance value."), field="attendance")
     registrations = {r.id: r for r in db.session.scalars(
@@ -585,12 +594,10 @@ def _safe_cell(value: Any) -> Any:
 
 
 def export_csv(occurrence: MeetingOccurrence) -> bytes:
-    """The participant list as CSV (UTF-8 with BOM so that Excel reads ä and ö right)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in export_rows(occurrence):
-        writer.writerow([_safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The participant list as CSV that Excel opens right in Finland (``;``, UTF-8 with BOM)."""
+    from app.core.spreadsheet import excel_csv
+
+    return excel_csv(export_rows(occurrence))
 
 
 def export_xlsx(occurrence: MeetingOccurrence) -> bytes:

@@ -850,7 +850,8 @@ def upcoming_page(filters: MeetingFilters, *, now: datetime, page: int, per_page
              .where(MeetingSeries.status == "published", MeetingOccurrence.status == "scheduled",
                     MeetingOccurrence.ends_at > now)
              .options(contains_eager(MeetingOccurrence.series).selectinload(MeetingSeries.themes),
-                      contains_eager(MeetingOccurrence.series).selectinload(MeetingSeries.space))
+                      contains_eager(MeetingOccurrence.series).selectinload(MeetingSeries.space),
+                      selectinload(MeetingOccurrence.booking))  # the card names a space only when booked
              .order_by(MeetingOccurrence.starts_at, MeetingOccurrence.id))
     if filters.theme_id:
         query = query.where(MeetingSeries.themes.any(MeetingTheme.id == filters.theme_id))

@@ -34,6 +34,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from app.extensions import db
+from app.meetings import booking_owner as _booking_owner  # noqa: F401  (registers the spaces lookup)
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.spaces import services as spaces
 from app.spaces.models import Booking, Space

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.core.auth import role_required
 from app.core.database import writes
 from app.core.page_cache import cached_page
+from app.core.confirm import confirm_page, confirmed
 from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.core.types import utcnow
@@ -19,6 +20,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.meetings import recurrence, rule_text, services, space_bookings
 from app.meetings.content import MEETINGS, PAGES as MEETING_PAGES
+from app.meetings import recurrence, services, space_bookings, space_status
 from app.meetings.forms import (CancelOccurrenceForm, MeetingFilterForm, MoveOccurrenceForm, SeriesForm,
                                 StatusForm, ThemeForm)
 from app.meetings.models import SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme
@@ -43,6 +45,12 @@ def _helpers() -> dict[str, Any]:
 
 def _describe(series: MeetingSeries) -> str:
     return rule_text.describe(series.rrule, series.start_local, current_language(), series.timezone)
+
+
+@bp.app_template_global("space_unbooked")
+def space_unbooked(occurrence: MeetingOccurrence) -> bool:
+    """Public pages do not name a space that is not booked for the date (issue 17)."""
+    return space_status.space_unbooked(occurrence, utcnow())
 
 
 def _now() -> datetime:
@@ -76,7 +84,8 @@ def index():
 def detail(series_id: int):
     series = services.get_series(series_id, viewer=current_user)
     occurrences = services.series_occurrences(series, start=_now(), limit=12)
-    return render_template("meetings/detail.html", series=series, occurrences=occurrences)
+    return render_template("meetings/detail.html", series=series, occurrences=occurrences,
+                           unbooked=space_bookings.unbooked_occurrence_ids(series, _now()))
 
 
 # --- staff: series ------------------------------------------------------------------------------
@@ -230,9 +239,36 @@ def manage_detail(series_id: int):
     series = db.get_or_404(MeetingSeries, series_id)
     show_past = request.args.get("past") == "1"
     rows = services.staff_occurrences(series, now=_now(), past=show_past)
-    unbooked = space_bookings.unbooked_occurrence_ids(series, _now())
+    unbooked = space_status.unbooked_reasons(series, _now())  # {occurrence id: why the space is not booked}
     return render_template("meetings/manage_detail.html", series=series, rows=rows, show_past=show_past,
                            status_form=StatusForm(), unbooked=unbooked)
+
+
+@bp.post("/manage/occurrences/<int:occurrence_id>/book-space")
+@role_required("staff")
+def book_space(occurrence_id: int):
+    """Book the series' space again for a date that lost its booking."""
+    occurrence = db.get_or_404(MeetingOccurrence, occurrence_id)
+    form = StatusForm()  # CSRF only
+    form.validate()
+    if form.errors.get("csrf_token"):
+        abort(400)
+    try:
+        booking = space_status.book_again(occurrence, current_user, _now())
+    except BookingConflict as exc:
+        from app.spaces.views import timespan
+
+        db.session.rollback()
+        flash(_("The space could not be booked: it is already booked at %(times)s. Move the date or choose "
+                "another space.", times=", ".join(timespan(c.start, c.end) for c in exc.conflicts)), "error")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        db.session.commit()
+        if booking is not None:
+            flash(_("The space is booked for the date again."), "success")
+    return redirect(url_for("meetings.manage_detail", series_id=occurrence.series_id))
 
 
 @bp.post("/manage/<int:series_id>/status")
@@ -242,6 +278,10 @@ def set_status(series_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
+    if form.status.data == "cancelled" and not confirmed():
+        from app.meetings.confirmations import cancel_series
+
+        return confirm_page(cancel_series(series, _now()))
     try:
         services.set_series_status(series, form.status.data, actor=current_user, now=_now())
     except BookingConflict as exc:

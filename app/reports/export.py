@@ -6,7 +6,6 @@ injection") and XLSX cells are written as plain strings, never formulas.
 """
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +16,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.core.spreadsheet import excel_csv_text
 from app.reports.tables import Suppressed, Table, suppressed_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,14 +43,12 @@ def _header(table: Table) -> list[str]:
 
 
 def table_csv(table: Table, minimum: int) -> str:
-    """One table as CSV text (comma-separated, header row; ratios as percentages with one decimal)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_header(table))
+    """One table as CSV text for Excel in Finland (BOM, ``;``-separated, decimal comma, header row;
+    ratios as percentages with one decimal)."""
     kinds = [c.kind for c in table.columns]
-    for row in table.rows + ([table.footer] if table.footer else []):
-        writer.writerow([_csv_value(v, k, minimum) for v, k in zip(row, kinds)])
-    return out.getvalue()
+    rows = [_header(table)] + [[_csv_value(v, k, minimum) for v, k in zip(row, kinds)]
+                               for row in table.rows + ([table.footer] if table.footer else [])]
+    return excel_csv_text(rows)
 
 
 def workbook_bytes(tables: list[Table], minimum: int, info: list[tuple[str, Any]]) -> bytes:

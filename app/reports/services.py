@@ -31,6 +31,7 @@ from sqlalchemy import Text, and_, case, cast, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organization
+from app.feedback import disclosure
 from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackQuestion, FeedbackResponse, TopicProposal
 from app.errors import ValidationError
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme, Registration, series_themes
@@ -39,7 +40,7 @@ from app.reports.guidance import GuidanceFigures, guidance_figures
 
 REPORT_TZ = ZoneInfo("Europe/Helsinki")
 # Groups with fewer respondents than this are never broken down (averages, free texts).
-MIN_GROUP_SIZE = 5
+MIN_GROUP_SIZE = disclosure.MIN_RESPONDENTS  # the same rule as the series results and the API
 # The longest period one report covers; keeps the month buckets and the page a sensible size.
 MAX_PERIOD_MONTHS = 60
 
@@ -149,7 +150,7 @@ class ThemeFeedback:
     suppressed: bool  # ratings: fewer than MIN_GROUP_SIZE respondents
     respondents: int | None
     average: float | None
-    texts_suppressed: bool  # free texts: fewer than MIN_GROUP_SIZE writers
+    texts_suppressed: bool  # free texts: fewer than MIN_GROUP_SIZE respondents in the theme
     text_answers: int | None  # how many free texts there are in all
     texts: list[FreeText] = field(default_factory=list)  # the newest ``text_limit`` of them
 
@@ -335,7 +336,9 @@ def _participation(session: Session, months: list[date], start: datetime, end: d
                case((held_occurrence, 1), else_=0).label("held"),
                case((occ.status == "cancelled", 1), else_=0).label("cancelled_occ"),
                case((and_(occ.status == "scheduled", occ.starts_at >= now), 1), else_=0).label("upcoming"),
-               r.registrations, r.seats, r.present, r.no_show, r.cancelled, r.waitlisted,
+               # Marks on a date that has not begun are not attendance (issue 17): held dates only.
+               r.registrations, r.seats, case((held_occurrence, r.present), else_=0).label("present"),
+               case((held_occurrence, r.no_show), else_=0).label("no_show"), r.cancelled, r.waitlisted,
                case((held_occurrence, r.unmarked), else_=0).label("unmarked"), r.no_org)
         .select_from(occ)
         .outerjoin(per_occurrence, r.occurrence_id == occ.id)
@@ -514,15 +517,16 @@ def _feedback_by_theme(session: Session, occ_filter, text_limit: int | None) -> 
     rows = session.execute(
         _answers_select(occ_filter, q.theme_id, theme.key, theme.name_fi, theme.name_sv, theme.name_en,
                         theme.position, func.count(distinct(case((rated, resp.id)))), func.avg(ans.rating),
-                        func.count(distinct(case((_has_text(), resp.id)))), func.count(case((_has_text(), ans.id))))
+                        func.count(distinct(resp.id)), func.count(case((_has_text(), ans.id))))
         .outerjoin(theme, theme.id == q.theme_id)
         .group_by(q.theme_id, theme.key, theme.name_fi, theme.name_sv, theme.name_en, theme.position)
     ).all()
     groups: dict[int | None, ThemeFeedback] = {}
-    for theme_id, key, fi, sv, en, _position, raters, average, writers, texts in sorted(
+    for theme_id, key, fi, sv, en, _position, raters, average, respondents, texts in sorted(
             rows, key=lambda r: (r[0] is None, r[5] or 0, r[2] or "")):
-        suppressed = _int(raters) < MIN_GROUP_SIZE
-        texts_suppressed = _int(writers) < MIN_GROUP_SIZE
+        suppressed = not disclosure.may_show(_int(raters))
+        # Free texts: the group's respondents (anyone who answered in the theme), as in the series results.
+        texts_suppressed = not disclosure.may_show(_int(respondents))
         groups[theme_id] = ThemeFeedback(
             theme_id=theme_id, theme_key=key, theme_name=_names(fi, sv, en), suppressed=suppressed,
             respondents=None if suppressed else _int(raters), average=None if suppressed else _avg(average),

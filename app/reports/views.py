@@ -174,7 +174,7 @@ def cooperation_csv():
     if table is None:
         abort(404)
     # The BOM lets spreadsheet programs recognise UTF-8 (ä, ö, å).
-    body = "\ufeff" + table_csv(table, report.min_group_size)
+    body = table_csv(table, report.min_group_size)
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{_export_name(report, "-" + table.key + ".csv")}"'})
 

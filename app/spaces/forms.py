@@ -111,10 +111,17 @@ class BookingForm(FlaskForm):
     override_reason = TextAreaField(_l("Reason for booking outside the opening hours"),
                                     validators=[Optional(), Length(max=1000)],
                                     description=_l("Only needed when booking while the space is closed."))
+    organization_id = SelectField(_l("Booked for (organisation)"),
+                                  coerce=lambda v: int(v) if v not in (None, "") else None, validators=[Optional()],
+                                  description=_l("When the booking is made on behalf of an organisation."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.repeat.choices = list(REPEAT_CHOICES)
+        from app.accounts.models import Organization
+
+        orgs = db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name)).all()
+        self.organization_id.choices = [("", _l("No organisation (city's own use)"))] + [(i, n) for i, n in orgs]
 
 
 class MoveForm(FlaskForm):
@@ -127,7 +134,7 @@ class MoveForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
-    scope = SelectField(_l("Cancel"), default="occurrence")
+    scope = SelectField(_l("Which dates"), default="occurrence")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,6 +157,10 @@ class RequestForm(FlaskForm):
 class DeclineForm(FlaskForm):
     reason = TextAreaField(_l("Reason, sent to the requester"), validators=[
         DataRequired(_l("Tell the requester why the request is declined.")), Length(max=2000)])
+    # Optional: another time to suggest (shown to the requester and mailed).
+    suggested_date = DateField(_l("Suggest another date (optional)"), validators=[Optional()])
+    suggested_start = TimeField(_l("Suggested start"), validators=[Optional()])
+    suggested_end = TimeField(_l("Suggested end"), validators=[Optional()])
 
 
 class ApproveForm(FlaskForm):

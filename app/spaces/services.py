@@ -1137,6 +1137,9 @@ def create_booking_request(space: Space, start: datetime, end: datetime, *, titl
     _check_interval(space, start, end, strict=True, headcount=headcount)
     _check_when(space, start, now=now, actor=None)  # the space's own horizon applies to requests
     _check_open(space, start, end, override_reason=None, actor=actor)
+    from app.spaces.request_actions import refuse_duplicate_request
+
+    refuse_duplicate_request(space, start, end, actor)  # the same NGO asking twice (issue 17)
     conflicts = find_conflicts(space, start, end)
     if conflicts:
         raise BookingConflict(_conflict_items(conflicts, [(start, end)], space),

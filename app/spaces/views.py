@@ -15,13 +15,15 @@ from sqlalchemy.orm import selectinload
 
 from app.core.dates import parse_day
 from app.core.auth import role_required
+from app.core.confirm import confirm_page, confirmed
 from app.core.districts import DISTRICTS, district_choices
 from app.core.forms import populate_errors
 from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.meetings import recurrence
-from app.spaces import services
+from app.spaces import buffer, confirmations, request_actions, services
+from app.spaces.ownership import owner_of, owners_of
 from app.spaces.forms import (ApproveForm, BookingForm, CancelForm, DeclineForm, ExceptionForm, FinderForm, MoveForm,
                               RequestForm, SpaceForm)
 from app.spaces.models import Booking, BookingRequest, Space, SpaceException
@@ -46,7 +48,8 @@ def timespan(start: datetime, end: datetime) -> str:
 @bp.app_context_processor
 def space_helpers() -> dict[str, Any]:
     return {"ACCESSIBILITY_FACTS": services.ACCESSIBILITY_FACTS, "EQUIPMENT": services.EQUIPMENT,
-            "format_hours": services.format_hours, "request_status_label": services.request_status_label}
+            "format_hours": services.format_hours, "request_status_label": services.request_status_label,
+            "buffer_hint": buffer.buffer_hint, "explain_conflict": buffer.explain_conflict}
 
 
 def _space_or_404(space_id: int) -> Space:
@@ -250,12 +253,14 @@ def exceptions(space_id: int):
     return render_template("spaces/exceptions.html", space=space, form=form, exceptions=rows), status
 
 
-@bp.post("/<int:space_id>/exceptions/<int:exception_id>/delete")
+@bp.route("/<int:space_id>/exceptions/<int:exception_id>/delete", methods=["GET", "POST"])
 @role_required("staff")
 def delete_exception(space_id: int, exception_id: int):
     row = db.get_or_404(SpaceException, exception_id)
     if row.space_id != space_id:
         abort(404)
+    if not confirmed():
+        return confirm_page(confirmations.delete_exception(row))
     services.delete_space_exception(row, actor=current_user)
     db.session.commit()
     flash(_("The exception day was removed."), "success")
@@ -282,8 +287,27 @@ def bookings(space_id: int):
             Booking.block_starts_at, Booking.id)
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = db.paginate(query, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    ids = [b.id for b in pagination.items]
+    # Who a booking is for: a meeting date, or the NGO whose request it came from (not the approver).
+    requests = {r.booking_id: r for r in db.session.scalars(
+        select(BookingRequest).options(selectinload(BookingRequest.requester))
+        .where(BookingRequest.booking_id.in_(ids)))} if ids else {}
     return render_template("spaces/bookings.html", space=space, pagination=pagination, show=show,
-                           cancel_form=CancelForm())
+                           owners=owners_of(ids), requests=requests)
+
+
+def _prefill_time(form) -> None:
+    """``?date=2026-12-08&start=12:30&end=14:00`` fills the form (links from the week view and a
+    suggested time)."""
+    try:
+        form.date.data = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        pass
+    for name in ("start", "end"):
+        try:
+            getattr(form, f"{name}_time").data = time.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            pass
 
 
 def _recurrence_fields(form: BookingForm) -> str | None:
@@ -324,7 +348,8 @@ def new_booking(space_id: int):
             result = services.create_recurring_booking(
                 space, start, end, form.title.data, current_user, utcnow(), rrule=rrule,
                 skip_conflicts=form.skip_conflicts.data, override_reason=form.override_reason.data,
-                headcount=form.headcount.data, purpose=form.purpose.data)
+                headcount=form.headcount.data, purpose=form.purpose.data,
+                organization_id=form.organization_id.data or None)
         except DomainError as exc:
             conflicts, status = _refused(form, exc)
         else:
@@ -361,6 +386,10 @@ def _booking_of(space_id: int, booking_id: int) -> Booking:
 def move_booking(space_id: int, booking_id: int):
     booking = _booking_of(space_id, booking_id)
     space = booking.space
+    owner = owner_of(booking)
+    if owner is not None:  # a meeting's booking moves with the meeting date
+        return confirm_page(confirmations.cancel_booking(booking, CancelForm(), owner),
+                            409 if request.method == "POST" else 200)
     form = MoveForm()
     zone = ZoneInfo(space.timezone)
     if request.method == "GET":
@@ -386,14 +415,20 @@ def move_booking(space_id: int, booking_id: int):
                            conflicts=conflicts), status
 
 
-@bp.post("/<int:space_id>/bookings/<int:booking_id>/cancel")
+@bp.route("/<int:space_id>/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
 @role_required("staff")
 def cancel_booking(space_id: int, booking_id: int):
+    """A confirmation page first (what is cancelled; a meeting's booking is refused and pointed to
+    the meeting); the cancellation on the confirming POST."""
     booking = _booking_of(space_id, booking_id)
     form = CancelForm()
-    if not form.validate():
-        flash(_("The booking could not be cancelled. Check the reason."), "error")
+    owner = owner_of(booking)
+    if booking.status == "cancelled":
+        flash(_("The booking is already cancelled."), "info")
         return redirect(url_for("spaces.bookings", space_id=space_id))
+    if owner is not None or not confirmed() or not form.validate():
+        return confirm_page(confirmations.cancel_booking(booking, form, owner),
+                            409 if owner is not None and request.method == "POST" else 200)
     now = utcnow()
     services.cancel_booking(booking, current_user, now, reason=form.reason.data)
     count = 1
@@ -412,6 +447,8 @@ def cancel_booking(space_id: int, booking_id: int):
 def request_booking(space_id: int):
     space = _space_or_404(space_id)
     form = RequestForm()
+    if request.method == "GET":
+        _prefill_time(form)
     conflicts: list[services.ConflictItem] = []
     status = 200
     if form.validate_on_submit():
@@ -436,15 +473,18 @@ def mine():
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = db.paginate(services.requests_query(requester_id=current_user.id), page=page,
                              per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("booking_requests/mine.html", pagination=pagination)
+    return render_template("booking_requests/mine.html", pagination=pagination, now=utcnow(),
+                           can_cancel=request_actions.can_cancel_booking)
 
 
-@requests_bp.post("/<int:request_id>/withdraw")
+@requests_bp.route("/<int:request_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(request_id: int):
     req = db.get_or_404(BookingRequest, request_id)
     if req.requester_id != current_user.id and not current_user.is_admin:
         abort(403)
+    if req.status == "pending" and not confirmed():
+        return confirm_page(confirmations.withdraw_request(req))
     try:
         services.withdraw_booking_request(req, current_user, utcnow())
     except DomainError as exc:
@@ -453,6 +493,24 @@ def withdraw(request_id: int):
     else:
         db.session.commit()
         flash(_("The request was withdrawn."), "success")
+    return redirect(url_for("booking_requests.mine"))
+
+
+@requests_bp.route("/<int:request_id>/cancel-booking", methods=["GET", "POST"])
+@login_required
+def cancel_booking(request_id: int):
+    """The NGO cancels the booking its approved request became (confirmation page first)."""
+    req = db.get_or_404(BookingRequest, request_id)
+    if req.requester_id != current_user.id and not current_user.is_admin:
+        abort(403)
+    if not request_actions.can_cancel_booking(req, current_user, utcnow()):
+        flash(_("Only an approved booking that has not started can be cancelled."), "error")
+        return redirect(url_for("booking_requests.mine"))
+    if not confirmed():
+        return confirm_page(confirmations.cancel_approved(req))
+    request_actions.cancel_approved_booking(req, current_user, utcnow())
+    db.session.commit()
+    flash(_("Your booking was cancelled and the space freed."), "success")
     return redirect(url_for("booking_requests.mine"))
 
 
@@ -481,8 +539,9 @@ def approve(request_id: int):
     except services.BookingConflict as exc:
         db.session.rollback()
         times = ", ".join(timespan(c.start, c.end) for c in exc.conflicts)
-        flash(_("Not approved: %(message)s Already booked: %(times)s.", message=str(exc.message), times=times),
-              "error")
+        notes = " ".join(filter(None, (buffer.explain_conflict(c, req.space) for c in exc.conflicts)))
+        flash(_("Not approved: %(message)s Already booked: %(times)s.", message=str(exc.message), times=times)
+              + (" " + notes if notes else ""), "error")
     except DomainError as exc:
         db.session.rollback()
         flash(_("Not approved: %(message)s", message=str(exc.message)), "error")
@@ -499,7 +558,17 @@ def decline(request_id: int):
     form = DeclineForm()
     if form.validate_on_submit():
         try:
-            services.decline_booking_request(req, current_user, utcnow(), reason=form.reason.data)
+            start = end = None
+            if form.suggested_date.data or form.suggested_start.data or form.suggested_end.data:
+                if not (form.suggested_date.data and form.suggested_start.data and form.suggested_end.data):
+                    from app.errors import ValidationError
+
+                    raise ValidationError(_("Give the suggested date with a start and an end time."),
+                                          field="suggested_date")
+                start = _combine(form.suggested_date.data, form.suggested_start.data, req.space.timezone)
+                end = _combine(form.suggested_date.data, form.suggested_end.data, req.space.timezone)
+            request_actions.decline_with_suggestion(req, current_user, utcnow(), reason=form.reason.data,
+                                                    suggested_start=start, suggested_end=end)
         except DomainError as exc:
             db.session.rollback()
             populate_errors(form, exc)

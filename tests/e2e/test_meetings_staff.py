@@ -3,7 +3,7 @@ in Finnish and in Swedish; every page type on the way is checked with axe-core."
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -111,11 +111,19 @@ def test_staff_create_series_cancel_a_date_and_mark_attendance(new_page, make, b
     axe_check(page)
     screenshot(page, f"series-public-{lang}")
 
-    # Attendance of the first date.
+    # Attendance: not before a date has started (issue 17) ...
     page.goto(f"/meetings/occurrences/{first_occurrence.id}")
     page.get_by_role("link", name=_("Participant list (staff)")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(_("Participants"))
+    expect(page.locator("#attendance-not-open")).to_be_visible()
+    expect(page.get_by_role("button", name=_("Save attendance"))).to_have_count(0)
     axe_check(page)
+    # ... and on one that was held yesterday.
+    held = make.occurrence(start_local=(datetime.now() - timedelta(days=1)).replace(hour=10, minute=0, second=0,
+                                                                              microsecond=0))
+    present = make.registration(held, name="Pekka Paikalla", email="pekka@example.org")
+    absent = make.registration(held, name="Liisa Poissa", email="liisa@example.org")
+    page.goto(f"/meetings/occurrences/{held.id}/participants")
     page.get_by_role("group", name=_("Attendance of %(name)s", name=present.name)).get_by_label(
         _("Present")).check()
     page.get_by_role("group", name=_("Attendance of %(name)s", name=absent.name)).get_by_label(

@@ -62,6 +62,7 @@ ROUTES: dict[str, str] = {
     "meetings.preview": "staff",
     "meetings.set_status": "staff",
     "meetings.cancel_occurrence": "staff",
+    "meetings.book_space": "staff",
     "meetings.move_occurrence": "staff",
     "meetings.themes": "staff",
     "meetings.update_theme": "staff",
@@ -93,6 +94,7 @@ ROUTES: dict[str, str] = {
     # booking requests
     "booking_requests.mine": "login",
     "booking_requests.withdraw": "owner",
+    "booking_requests.cancel_booking": "owner",
     "booking_requests.queue": "staff",
     "booking_requests.approve": "staff",
     "booking_requests.decline": "staff",
@@ -116,7 +118,8 @@ ROUTES: dict[str, str] = {
     "feedback.results": "staff",
     "feedback.occurrence_status": "staff",
     # agenda topics
-    "topics.index": "login",
+    "topics.index": "public",
+    "topics.propose": "login",
     "topics.occurrence": "login",
     "topics.vote": "login",
     "topics.unvote": "login",

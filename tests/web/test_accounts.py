@@ -76,5 +76,7 @@ def test_token_is_shown_once_and_revocable(app, client, make, login):
     assert client.get("/api/v1/organizations", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
     with app.app_context():
         token_id = db.session.scalar(select(ApiToken.id))
-    client.post(f"/profile/tokens/{token_id}/revoke")
+    page = client.post(f"/profile/tokens/{token_id}/revoke")  # confirmation first: still valid
+    assert page.status_code == 200 and 'name="confirm" value="1"' in page.get_data(as_text=True)
+    client.post(f"/profile/tokens/{token_id}/revoke", data={"confirm": "1"})
     assert client.get("/api/v1/organizations", headers={"Authorization": f"Bearer {plain}"}).status_code == 401

@@ -184,7 +184,8 @@ def test_staff_edit_settings_and_questions(app, client, make, login):
         question = db.session.get(FeedbackQuestion, qid)
         assert (question.position, question.kind, question.required) == (6, "multiple", True)
         db.session.remove()
-    assert client.post(f"/feedback/questions/{qid}/delete").status_code == 302
+    assert client.post(f"/feedback/questions/{qid}/delete").status_code == 200  # confirmation page
+    assert client.post(f"/feedback/questions/{qid}/delete", data={"confirm": "1"}).status_code == 302
     with app.app_context():
         assert db.session.get(FeedbackQuestion, qid) is None
 

@@ -61,8 +61,24 @@ def test_participant_list_query_count_does_not_grow(client, make, login, count_q
     assert counts[0] == counts[1], counts
 
 
+def test_attendance_cannot_be_marked_before_the_meeting(app, client, make, login):
+    occurrence = make.occurrence()  # next week
+    a = make.registration(occurrence)
+    login(make.user("staff"))
+    html = client.get(f"/meetings/occurrences/{occurrence.id}/participants?lang=en").get_data(as_text=True)
+    assert 'id="attendance-not-open"' in html and f'name="attendance-{a.id}"' not in html
+    assert "Save attendance" not in html
+    response = client.post(f"/meetings/occurrences/{occurrence.id}/attendance", data={f"attendance-{a.id}": "present"})
+    assert response.status_code == 302
+    page = client.get(f"/meetings/occurrences/{occurrence.id}/participants?lang=en").get_data(as_text=True)
+    assert "Attendance can be marked once the meeting has started" in page
+    with app.app_context():
+        assert db.session.get(Registration, a.id).attendance is None
+
+
 def test_attendance_marking_in_one_form(app, client, make, login):
-    occurrence = make.occurrence()
+    from datetime import datetime, timedelta
+    occurrence = make.occurrence(start_local=(datetime.now() - timedelta(days=1)).replace(microsecond=0))
     a = make.registration(occurrence)
     b = make.registration(occurrence)
     c = make.registration(occurrence)
@@ -89,6 +105,10 @@ def test_csv_and_xlsx_exports(client, make, login):
     csv_response = client.get(f"/meetings/occurrences/{occurrence.id}/participants.csv")
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
     assert "attachment" in csv_response.headers["Content-Disposition"]
+    assert csv_response.data.startswith("\ufeff".encode())  # Excel in Finland: BOM and semicolons
+    from app.core.spreadsheet import read_excel_csv
+    table = read_excel_csv(csv_response.data)
+    assert table[1][1] == "Åsa Ärlig" and table[1][2] == "asa@example.org" and len(table) == 3
     text = csv_response.data.decode("utf-8-sig")
     assert "Åsa Ärlig" in text and "asa@example.org" in text and "Induktiosilmukka" in text and "Odottava" in text
     xlsx = client.get(f"/meetings/occurrences/{occurrence.id}/participants.xlsx")

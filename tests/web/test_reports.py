@@ -124,8 +124,8 @@ def test_csv_export(client, login, staff, datasets):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert text.startswith("\ufeff")  # Excel in Finland: BOM, semicolons, decimal comma
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[0] == ["Month", "Occurrences held", "Cancelled occurrences", "Registrations", "Confirmed seats",
                        "Attendees", "No-shows"]
     assert rows[1:] == [["2026-01", "1", "0", "4", "4", "2", "1"], ["2026-02", "2", "1", "2", "4", "4", "0"],
@@ -135,18 +135,18 @@ def test_csv_export(client, login, staff, datasets):
 def test_csv_suppression_and_formula_escape(client, login, staff, datasets):
     login(staff)
     rows = list(csv.reader(io.StringIO(client.get("/reports/cooperation.csv", query_string={
-        **PERIOD, "table": "feedback_questions", "lang": "en"}).get_data(as_text=True)[1:])))
-    assert rows[1] == ["Usefulness", "8", "3.38", "1", "1", "2", "2", "2"]
+        **PERIOD, "table": "feedback_questions", "lang": "en"}).get_data(as_text=True)[1:]), delimiter=";"))
+    assert rows[1] == ["Usefulness", "8", "3,38", "1", "1", "2", "2", "2"]
     assert rows[2][1:] == ["fewer than 5 answers"] * 7
     texts = list(csv.reader(io.StringIO(client.get("/reports/cooperation.csv", query_string={
-        **PERIOD, "table": "free_texts", "lang": "en"}).get_data(as_text=True)[1:])))
+        **PERIOD, "table": "free_texts", "lang": "en"}).get_data(as_text=True)[1:]), delimiter=";"))
     assert texts[0] == ["Theme", "Question", "Series", "Answer"]
     answers = [row[3] for row in texts[1:]]
     assert "'=HYPERLINK(\"x\")" in answers and "Huono" not in answers and len(answers) == 5
     series = list(csv.reader(io.StringIO(client.get("/reports/cooperation.csv", query_string={
-        **PERIOD, "table": "feedback_series", "lang": "en"}).get_data(as_text=True)[1:])))
+        **PERIOD, "table": "feedback_series", "lang": "en"}).get_data(as_text=True)[1:]), delimiter=";"))
     assert series[0][3] == "Response rate (%)"
-    assert series[-1] == ["Total", "9", "8", "88.9", ""]
+    assert series[-1] == ["Total", "9", "8", "88,9", ""]
     assert client.get("/reports/cooperation.csv", query_string={"table": "nope"}).status_code == 404
 
 

@@ -154,7 +154,11 @@ def test_exception_days(app, client, make, login):
         row = db.session.scalar(select(SpaceException))
         assert row.closed and row.day == day
         row_id = row.id
-    assert client.post(f"/spaces/{space.id}/exceptions/{row_id}/delete").status_code == 302
+    first = client.post(f"/spaces/{space.id}/exceptions/{row_id}/delete")  # a confirmation page, nothing removed
+    assert first.status_code == 200 and 'name="confirm" value="1"' in first.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(SpaceException, row_id) is not None
+    assert client.post(f"/spaces/{space.id}/exceptions/{row_id}/delete", data={"confirm": "1"}).status_code == 302
     assert _count(app, SpaceException) == 0
 
 
@@ -255,7 +259,10 @@ def test_move_and_cancel_from_the_list(app, client, make, login):
     assert response.status_code == 409 and "Este" in response.get_data(as_text=True)
     assert client.post(url, data={"date": day.isoformat(), "start_time": "12:00", "end_time": "13:00"}
                        ).status_code == 302
-    response = client.post(f"/spaces/{space.id}/bookings/{booking.id}/cancel", data={"reason": "Sairastapaus"})
+    page = client.get(f"/spaces/{space.id}/bookings/{booking.id}/cancel")  # what will be cancelled
+    assert page.status_code == 200 and 'name="confirm" value="1"' in page.get_data(as_text=True)
+    response = client.post(f"/spaces/{space.id}/bookings/{booking.id}/cancel", data={"reason": "Sairastapaus",
+                                                                                      "confirm": "1"})
     assert response.status_code == 302
     with app.app_context():
         row = db.session.get(Booking, booking.id)
@@ -355,7 +362,8 @@ def test_request_declined_with_reason_and_withdraw(app, client, make, login):
                        ).status_code == 302
     with app.app_context():
         first, second = db.session.scalars(select(BookingRequest.id).order_by(BookingRequest.id)).all()
-    assert client.post(f"/booking-requests/{second}/withdraw").status_code == 302
+    assert client.post(f"/booking-requests/{second}/withdraw").status_code == 200  # the confirmation page
+    assert client.post(f"/booking-requests/{second}/withdraw", data={"confirm": "1"}).status_code == 302
     login(staff)
     response = client.post(f"/booking-requests/{first}/decline", data={"reason": ""})
     assert response.status_code == 400
@@ -369,7 +377,7 @@ def test_request_declined_with_reason_and_withdraw(app, client, make, login):
     assert client.post(f"/booking-requests/{first}/approve").status_code == 302
     assert _count(app, Booking) == 0
     login(ngo)
-    client.post(f"/booking-requests/{first}/withdraw")
+    client.post(f"/booking-requests/{first}/withdraw", data={"confirm": "1"})
     with app.app_context():
         assert db.session.get(BookingRequest, first).status == "declined"
 
@@ -432,8 +440,9 @@ def test_cancel_this_and_later_dates_of_a_recurring_booking(app, client, make, l
     with app.app_context():
         ids = db.session.scalars(select(Booking.id).order_by(Booking.starts_at)).all()
     assert len(ids) == 3
-    assert "This and the later dates" in client.get(f"/spaces/{space.id}/bookings").get_data(as_text=True)
-    client.post(f"/spaces/{space.id}/bookings/{ids[1]}/cancel", data={"scope": "series", "reason": ""})
+    page = client.get(f"/spaces/{space.id}/bookings/{ids[1]}/cancel").get_data(as_text=True)
+    assert "This and the later dates" in page and page.count("<li>") >= 2  # the dates that would go
+    client.post(f"/spaces/{space.id}/bookings/{ids[1]}/cancel", data={"scope": "series", "reason": "", "confirm": "1"})
     with app.app_context():
         assert db.session.scalars(select(Booking.status).order_by(Booking.starts_at)).all() == [
             "confirmed", "cancelled", "cancelled"]

@@ -41,7 +41,8 @@ def test_ngo_proposes_and_others_support(app, client, make, login):
     with app.app_context():
         assert db.session.get(TopicProposal, proposal_id).votes_count == 0
     login(author)
-    assert client.post(f"/topics/{proposal_id}/withdraw").status_code == 302
+    assert client.post(f"/topics/{proposal_id}/withdraw").status_code == 200  # confirmation page
+    assert client.post(f"/topics/{proposal_id}/withdraw", data={"confirm": "1"}).status_code == 302
     with app.app_context():
         assert db.session.get(TopicProposal, proposal_id) is None
 
@@ -119,3 +120,20 @@ def test_meeting_pages_link_to_topics_and_feedback(client, make, login):
     login(make.user("staff"))
     html = client.get(f"/meetings/manage/{occ.series_id}").get_data(as_text=True)
     assert f'href="/topics/occurrences/{occ.id}"' in html and f'href="/feedback/series/{occ.series_id}"' in html
+
+
+def test_topics_page_is_not_a_dead_end(app, client, make, login):
+    """Issue 17, item 4: propose from the topics page (choose the meeting); anonymous: log in first."""
+    occurrence = make.occurrence()
+    anonymous = client.get("/topics/?lang=en").get_data(as_text=True)
+    assert "Log in to propose a topic" in anonymous and "/login?next=" in anonymous
+    assert "Log in to propose agenda topics" in client.get(
+        f"/meetings/occurrences/{occurrence.id}?lang=en").get_data(as_text=True)
+    login(make.user("ngo", organization=make.organization()))
+    page = client.get("/topics/?lang=en").get_data(as_text=True)
+    assert "No topic proposals yet." in page and "Be the first: choose a meeting above." in page
+    assert f'<option value="{occurrence.id}">' in page
+    chosen = client.get(f"/topics/propose?occurrence_id={occurrence.id}")
+    assert chosen.status_code == 302
+    assert chosen.headers["Location"].endswith(f"/topics/occurrences/{occurrence.id}#propose-heading")
+    assert client.get("/topics/propose").status_code == 302  # nothing chosen: back with a message

@@ -244,7 +244,10 @@ def test_personal_feed_on_profile_renew_revokes(make, app, client, login):
     assert b"BEGIN:VEVENT" in response.data
 
     csrf = re.search(r'action="/calendar/feed/renew".*?name="csrf_token" value="([^"]+)"', page, re.S).group(1)
-    renewed = client.post("/calendar/feed/renew", data={"csrf_token": csrf})
+    ask = client.post("/calendar/feed/renew", data={"csrf_token": csrf})  # a confirmation page first
+    assert ask.status_code == 200 and 'name="confirm" value="1"' in ask.get_data(as_text=True)
+    assert client.get(url).status_code == 200
+    renewed = client.post("/calendar/feed/renew", data={"csrf_token": csrf, "confirm": "1"})
     assert renewed.status_code == 302 and "/profile" in renewed.headers["Location"]
     assert client.get(url).status_code == 404
     new_url = _personal_url(app, user)

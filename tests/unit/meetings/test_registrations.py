@@ -326,17 +326,22 @@ def test_attendance_marks(make, ctx):
     b = make.registration(occurrence)
     waiting = make.registration(occurrence, status="waitlisted")
     occ, actor = _occ(ctx, occurrence), ctx.get(User, staff.id)
-    assert services.set_attendance(occ, {a.id: "present", b.id: "no_show"}, actor=actor) == 2
-    assert services.set_attendance(occ, {a.id: "present", b.id: None}, actor=actor) == 1
+    # Not before the meeting has started: a future "attendance" is no fact (issue 17).
+    with pytest.raises(ValidationError) as refused:
+        services.set_attendance(occ, {a.id: "present"}, actor=actor, now=occ.starts_at - timedelta(minutes=1))
+    assert refused.value.code == "not_started" and ctx.get(Registration, a.id).attendance is None
+    started = occ.starts_at + timedelta(minutes=5)
+    assert services.set_attendance(occ, {a.id: "present", b.id: "no_show"}, actor=actor, now=started) == 2
+    assert services.set_attendance(occ, {a.id: "present", b.id: None}, actor=actor, now=started) == 1
     assert ctx.get(Registration, a.id).attendance == "present"
     assert ctx.get(Registration, b.id).attendance is None
     with pytest.raises(ValidationError):
-        services.set_attendance(occ, {a.id: "maybe"}, actor=actor)
+        services.set_attendance(occ, {a.id: "maybe"}, actor=actor, now=started)
     from app.errors import NotFound
     with pytest.raises(NotFound):
-        services.set_attendance(occ, {waiting.id: "present"}, actor=actor)
+        services.set_attendance(occ, {waiting.id: "present"}, actor=actor, now=started)
     with pytest.raises(Forbidden):
-        services.set_attendance(occ, {a.id: "present"}, actor=ctx.get(User, ngo.id))
+        services.set_attendance(occ, {a.id: "present"}, actor=ctx.get(User, ngo.id), now=started)
 
 
 def test_message_to_registrants_one_mail_each_and_audited(make, ctx):

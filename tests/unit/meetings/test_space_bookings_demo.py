@@ -32,4 +32,4 @@ def test_demo_load_twice_same_counts_and_the_network_books_its_space(runner, app
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert _counts() == first
-        assert first[0] == 4 and first[2] == 4  # three upcoming series + the past forum of the records demo
+        assert first[0] == 4 and first[2] == 5  # three upcoming series, the past one (history), the records forum

@@ -44,8 +44,9 @@ def test_themes_and_free_texts(datasets, ctx):
     assert set(themes) == {"codev", "spaces", None}
     general, a, b = themes[None], themes["codev"], themes["spaces"]
     assert (general.respondents, general.average, general.suppressed) == (8, pytest.approx(3.38, abs=0.005), False)
-    assert general.texts_suppressed and general.texts == []
-    # Theme A: 4 rated (suppressed) but 5 wrote texts (shown; the blank one is not a text).
+    # One rule (app/feedback/disclosure.py): 8 respondents, so texts may be shown — there are none.
+    assert not general.texts_suppressed and general.texts == [] and general.text_answers == 0
+    # Theme A: 4 rated (ratings suppressed) but 5 respondents in the theme: its texts are shown.
     assert a.suppressed and a.average is None and a.respondents is None
     assert not a.texts_suppressed and a.text_answers == 5
     assert sorted(t.text for t in a.texts) == sorted(fb.texts_a)

@@ -105,3 +105,21 @@ def test_default_period_and_months():
     assert default_period(date(2026, 1, 5)) == (date(2025, 2, 1), date(2026, 1, 5))
     assert len(months_between(*default_period(date(2026, 11, 23)))) == 12
     assert months_between(date(2025, 12, 31), date(2026, 1, 1)) == [date(2025, 12, 1), date(2026, 1, 1)]
+
+
+def test_marks_on_a_date_not_yet_held_are_not_attendance(dataset, ctx):
+    """A "present" saved before the meeting (old data, an API client) never counts (issue 17)."""
+    from datetime import timedelta
+    from sqlalchemy import select
+    from app.meetings.models import MeetingOccurrence, Registration
+
+    before = cooperation_report(ctx, *data.PERIOD, now=data.NOW).participation
+    first = ctx.scalars(select(MeetingOccurrence).where(MeetingOccurrence.status == "scheduled")
+                        .order_by(MeetingOccurrence.starts_at)).first()
+    marked = ctx.scalars(select(Registration).where(Registration.occurrence_id == first.id,
+                                                    Registration.attendance.is_not(None))).all()
+    assert marked
+    earlier = cooperation_report(ctx, *data.PERIOD, now=first.starts_at - timedelta(minutes=1)).participation
+    gone = sum(r.seats for r in marked if r.attendance == "present")
+    assert earlier.attendees <= before.attendees - gone
+    assert all(m.attendees == 0 for m in earlier.months if m.occurrences_held == 0)

@@ -1,0 +1,15 @@
+"""When feedback may be shown: one rule for the series results, the API and the report.
+
+A group of answers (a series, a date, a theme of the report) shows its free texts, averages and
+distributions only when at least ``MIN_RESPONDENTS`` people answered in that group (anyone who
+sent a response with an answer there, whether or not they wrote a text): with fewer, a respondent
+could be recognised from their wording or their rating.
+"""
+from __future__ import annotations
+
+MIN_RESPONDENTS = 5
+
+
+def may_show(respondents: int | None) -> bool:
+    """True when a group of ``respondents`` people is large enough to be shown."""
+    return (respondents or 0) >= MIN_RESPONDENTS

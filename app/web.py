@@ -7,6 +7,7 @@ from flask import Flask, abort, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
+from app.core.dates import register_date_filters
 from app.core.districts import district_name
 from app.core.i18n import LANGUAGES, current_language, localized, to_local
 
@@ -63,6 +64,7 @@ def register_web_hooks(app: Flask) -> None:
         }
 
     app.jinja_env.filters["local"] = to_local
+    register_date_filters(app)
 
     @app.before_request
     def reject_nul_characters():

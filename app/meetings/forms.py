@@ -50,7 +50,9 @@ class SeriesForm(FlaskForm):
                               description=_l("For example: NGOs working with young people in eastern Helsinki."))
     audience_sv = StringField(_l("Audience in Swedish"), validators=[Optional(), Length(max=300)])
     audience_en = StringField(_l("Audience in English"), validators=[Optional(), Length(max=300)])
-    organiser_unit = StringField(_l("Organising unit"), validators=[Optional(), Length(max=200)])
+    organiser_unit = StringField(_l("Organising unit in Finnish"), validators=[Optional(), Length(max=200)])
+    organiser_unit_sv = StringField(_l("Organising unit in Swedish"), validators=[Optional(), Length(max=200)])
+    organiser_unit_en = StringField(_l("Organising unit in English"), validators=[Optional(), Length(max=200)])
     language = SelectField(_l("Language of the meeting"), default="fi")
     theme_ids = MultiCheckboxField(_l("Themes"), coerce=int)
 
@@ -130,7 +132,8 @@ class SeriesForm(FlaskForm):
     def fill_from(self, series: MeetingSeries) -> None:
         """Prefill from a series (GET of the edit page)."""
         for name in ("title_fi", "title_sv", "title_en", "description_fi", "description_sv", "description_en",
-                     "audience_fi", "audience_sv", "audience_en", "organiser_unit", "language", "timezone",
+                     "audience_fi", "audience_sv", "audience_en", "organiser_unit", "organiser_unit_sv",
+                     "organiser_unit_en", "language", "timezone",
                      "duration_minutes", "location", "online_url", "capacity", "waitlist",
                      "max_seats_per_registration", "registration_closes_minutes_before", "status",
                      "skip_holidays"):
@@ -225,7 +228,8 @@ class SeriesForm(FlaskForm):
         return {
             **{name: getattr(self, name).data for name in (
                 "title_fi", "title_sv", "title_en", "description_fi", "description_sv", "description_en",
-                "audience_fi", "audience_sv", "audience_en", "organiser_unit", "language", "duration_minutes",
+                "audience_fi", "audience_sv", "audience_en", "organiser_unit", "organiser_unit_sv",
+                "organiser_unit_en", "language", "duration_minutes",
                 "capacity", "waitlist", "max_seats_per_registration", "status", "skip_holidays")},
             "timezone": (self.timezone.data or "").strip() or "Europe/Helsinki",
             "start_local": self.start_local(),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.auth import role_required
+from app.core.dates import format_date, format_datetime, format_time
 from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.core.types import utcnow

@@ -82,7 +82,8 @@ TIMING_FIELDS = ("start_local", "timezone", "duration_minutes", "rrule", "skip_h
 LOCATION_FIELDS = ("space_id", "location", "online_url")
 SERIES_FIELDS = (
     "title_fi", "title_sv", "title_en", "description_fi", "description_sv", "description_en",
-    "audience_fi", "audience_sv", "audience_en", "organiser_unit", "language", "start_local", "timezone",
+    "audience_fi", "audience_sv", "audience_en", "organiser_unit", "organiser_unit_sv", "organiser_unit_en",
+    "language", "start_local", "timezone",
     "duration_minutes", "rrule", "skip_holidays", "capacity", "waitlist", "max_seats_per_registration",
     "registration_opens_at", "registration_closes_minutes_before", "space_id", "location", "online_url",
     "district", "status",
@@ -275,7 +276,8 @@ def clean_series_data(raw: dict[str, Any], *, now: datetime,
         data[f"audience_{lang}"] = _text(raw, f"audience_{lang}", errors, 300)
     if not data["title_fi"] and "title_fi" not in errors.fields:
         errors.add("title_fi", _l("Enter the title in Finnish."))
-    data["organiser_unit"] = _text(raw, "organiser_unit", errors, 200)
+    for name in ("organiser_unit", "organiser_unit_sv", "organiser_unit_en"):
+        data[name] = _text(raw, name, errors, 200)
 
     language = raw.get("language") or "fi"
     if language not in MEETING_LANGUAGES:

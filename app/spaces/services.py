@@ -35,6 +35,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
 from app.core.audit import audit
+from app.core.dates import format_duration
 from app.core.districts import DISTRICTS
 from app.core.auth import require_staff
 from app.errors import Conflict, Forbidden, ValidationError
@@ -561,10 +562,12 @@ def _check_interval(space: Space, start: datetime, end: datetime, *, strict: boo
         raise _error(_l("A booking can last at most %(days)d days.", days=MAX_BOOKING_LENGTH.days), "end", "too_long")
     minutes = (end - start).total_seconds() / 60
     if strict and space.min_duration_minutes and minutes < space.min_duration_minutes:
-        raise _error(_l("A booking of this space must last at least %(n)d minutes.", n=space.min_duration_minutes),
+        raise _error(_l("A booking of this space must last at least %(duration)s.",
+                         duration=format_duration(space.min_duration_minutes)),
                      "end", "too_short")
     if strict and space.max_duration_minutes and minutes > space.max_duration_minutes:
-        raise _error(_l("A booking of this space can last at most %(n)d minutes.", n=space.max_duration_minutes),
+        raise _error(_l("A booking of this space can last at most %(duration)s.",
+                         duration=format_duration(space.max_duration_minutes)),
                      "end", "too_long")
     if headcount is not None:
         if isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 1:
@@ -789,7 +792,7 @@ def create_recurring_booking(space: Space, start: datetime, end: datetime, title
     if not skip_conflicts:
         if closed:
             zone = ZoneInfo(space.timezone)
-            dates = ", ".join(s.astimezone(zone).strftime("%d.%m.%Y") for s, _e in closed)
+            dates = ", ".join(f"{d.day}.{d.month}.{d.year}" for d in (s.astimezone(zone) for s, _e in closed))
             raise _error(_l("The space is not open on these dates: %(dates)s. Book the free dates only, or "
                             "give a reason to book outside the opening hours.", dates=dates),
                          "start", "outside_opening_hours")

@@ -7,13 +7,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.core.auth import role_required
+from app.core.dates import format_date, timespan
 from app.core.districts import DISTRICTS, district_choices
 from app.core.forms import populate_errors
 from app.core.types import utcnow
@@ -31,15 +31,7 @@ requests_bp = Blueprint("booking_requests", __name__, url_prefix="/booking-reque
 
 # --- template helpers -------------------------------------------------------------------------
 
-@bp.app_template_filter("timespan")
-def timespan(start: datetime, end: datetime) -> str:
-    """``ti 24.11.2026 10.00–11.00`` in the user's language and Helsinki time."""
-    same_day = start.astimezone(ZoneInfo("Europe/Helsinki")).date() == \
-        (end - timedelta(microseconds=1)).astimezone(ZoneInfo("Europe/Helsinki")).date()
-    first = f"{format_date(start, 'EEE d.M.yyyy')} {format_time(start, 'HH:mm')}"
-    if same_day:
-        return f"{first}–{format_time(end, 'HH:mm')}"
-    return f"{first} – {format_date(end, 'EEE d.M.yyyy')} {format_time(end, 'HH:mm')}"
+bp.add_app_template_filter(timespan, "timespan")
 
 
 @bp.app_context_processor

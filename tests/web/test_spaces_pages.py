@@ -172,7 +172,7 @@ def test_staff_books_and_sees_it_in_the_list(app, client, make, login):
     response = client.post(f"/spaces/{space.id}/bookings/new", data=_booking_form(day, headcount="12"))
     assert response.status_code == 302
     html = client.get(f"/spaces/{space.id}/bookings").get_data(as_text=True)
-    assert "Asukasilta" in html and "17:00–19:00" in html
+    assert "Asukasilta" in html and "17.00–19.00" in html
     with app.app_context():
         booking = db.session.scalar(select(Booking))
         assert booking.starts_at == at(day, 17) and booking.headcount == 12
@@ -196,7 +196,7 @@ def test_conflict_reshows_form_with_conflicting_times(app, client, make, login):
         response = client.post(f"/spaces/{space.id}/bookings/new", data=_booking_form(day, action=action))
         html = response.get_data(as_text=True)
         assert response.status_code == 409
-        assert "The space is already booked at these times" in html and "18:00–20:00" in html and "Kuoro" in html
+        assert "The space is already booked at these times" in html and "18.00–20.00" in html and "Kuoro" in html
         assert 'value="Asukasilta"' in html
     assert _count(app, Booking) == 1
 
@@ -388,7 +388,7 @@ def test_approval_conflict_is_a_clear_error(app, client, make, login):
         req_id = db.session.scalar(select(BookingRequest.id))
     response = client.post(f"/booking-requests/{req_id}/approve", follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "Not approved" in html and "no longer free" in html and "10:30–12:00" in html
+    assert "Not approved" in html and "no longer free" in html and "10.30–12.00" in html
     with app.app_context():
         assert db.session.get(BookingRequest, req_id).status == "pending"
         assert db.session.scalar(select(func.count(Booking.id))) == 1

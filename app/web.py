@@ -117,4 +117,5 @@ def _nav_items() -> list[tuple[str, str, str]]:
         else:
             items.append(("booking_requests.mine", url_for("booking_requests.mine"), _("My booking requests")))
         items.append(("topics.index", url_for("topics.index"), _("Topics")))
+    items.append(("calendar.index", url_for("calendar.index"), _("Calendars")))
     return items

@@ -1015,14 +1015,16 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_view(space: Space, day: date, *, now: datetime | None = None) -> WeekView:
+def week_view(space: Space, day: date, *, now: datetime | None = None, exact: bool = False) -> WeekView:
     """The week (Monday–Sunday, local) containing ``day``: two queries whatever the data.
+
+    ``exact``: the seven days from ``day`` itself (the page starts at today: no past days first).
 
     Cells: ``free``, ``booked``, ``partly`` (booked in part), ``partly_open``, ``closed``, and
     ``past`` for unbooked hours that are over (with ``now``).
     """
     zone = ZoneInfo(space.timezone)
-    monday = monday_of(day)
+    monday = day if exact else monday_of(day)
     days = [monday + timedelta(days=i) for i in range(7)]
     week_start, week_end = _at(monday, "00:00", zone), _at(days[-1], "24:00", zone)
     exceptions = _load_exceptions(space, monday - timedelta(days=1), days[-1] + timedelta(days=1))

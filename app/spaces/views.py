@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.core.auth import role_required
-from app.core.dates import format_date, timespan
+from app.core.dates import format_clock, format_date, timespan
 from app.core.districts import DISTRICTS, district_choices
 from app.core.forms import populate_errors
 from app.core.types import utcnow
@@ -34,10 +34,15 @@ requests_bp = Blueprint("booking_requests", __name__, url_prefix="/booking-reque
 bp.add_app_template_filter(timespan, "timespan")
 
 
+def display_hours(ranges) -> str:
+    """Opening hours as people read them: ``8.00–12.00, 13.00–20.00`` (the form keeps 08:00)."""
+    return ", ".join(f"{format_clock(a)}–{format_clock(b)}" for a, b in (ranges or []))
+
+
 @bp.app_context_processor
 def space_helpers() -> dict[str, Any]:
     return {"ACCESSIBILITY_FACTS": services.ACCESSIBILITY_FACTS, "EQUIPMENT": services.EQUIPMENT,
-            "format_hours": services.format_hours, "request_status_label": services.request_status_label}
+            "format_hours": display_hours, "request_status_label": services.request_status_label}
 
 
 def _space_or_404(space_id: int) -> Space:
@@ -92,7 +97,8 @@ def detail(space_id: int):
         day = date.fromisoformat(week_arg) if week_arg else today
     except ValueError:
         day = today
-    view = services.week_view(space, day, now=utcnow())
+    # Seven days from today (or from the day asked), never days that are over.
+    view = services.week_view(space, max(day, today), now=utcnow(), exact=True)
     exceptions = db.session.scalars(select(SpaceException).where(
         SpaceException.space_id == space.id, SpaceException.day >= today).order_by(SpaceException.day).limit(20)).all()
     # Upcoming days that differ from the weekly hours: exception days and (when closed) holidays.

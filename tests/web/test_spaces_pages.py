@@ -60,7 +60,7 @@ def test_detail_has_facts_hours_and_accessible_week_view(app, client, english):
     make_booking(app, space, at(monday, 10), at(monday, 11), title="Salainen otsikko")
     html = client.get(f"/spaces/{space.id}?week={monday.isoformat()}").get_data(as_text=True)
     assert "A bright room by the sea." in html and "Induction loop: yes" in html and "Projector" in html
-    assert "08:00–20:00" in html
+    assert "8.00–20.00" in html
     assert "<caption" in html and '<th scope="col">' in html and '<th scope="row">' in html
     assert "Booked" in html and "Free" in html and "Closed" in html
     assert "Salainen otsikko" not in html  # the public sees busy times, not titles

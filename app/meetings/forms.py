@@ -63,7 +63,8 @@ class SeriesForm(FlaskForm):
         InputRequired(_l("Enter the duration in minutes.")),
         NumberRange(1, 24 * 60, _l("Enter a whole number from %(min)s to %(max)s."))])
     timezone = StringField(_l("Time zone"), default="Europe/Helsinki", validators=[Length(max=64)],
-                           description=_l("An IANA time zone name, normally Europe/Helsinki."))
+                           description=_l("Normally Europe/Helsinki (Finnish time). Change it only for a meeting held "
+                                           "in another time zone."))
 
     freq = SelectField(_l("Repeats"), default="")
     interval = IntegerField(_l("Every how many days, weeks, months or years"), default=1, validators=[
@@ -75,8 +76,8 @@ class SeriesForm(FlaskForm):
     count = IntegerField(_l("Number of meetings"), validators=[Optional()])
     until = DateField(_l("Last date"), validators=[Optional()])
     advanced_rrule = StringField(_l("Advanced: recurrence rule (RRULE)"), validators=[Optional(), Length(max=500)],
-                                 description=_l("For example FREQ=MONTHLY;BYDAY=2TU. When given, it replaces "
-                                                "the choices above."))
+                                 description=_l("A repetition rule in the iCalendar format, for patterns the "
+                                                "choices above do not offer. When given, it replaces them."))
     skip_holidays = BooleanField(_l("Skip Finnish public holidays"))
     effective_from = DateField(_l("Changes apply from"), validators=[Optional()],
                                description=_l("Meetings before this date keep their time. Empty: from now on."))

@@ -33,8 +33,17 @@ def _helpers():
     def instant(value: datetime | None) -> str:
         return format_datetime(value, "short") if value else ""
 
+    def someone_waiting(occurrence: MeetingOccurrence) -> bool:
+        """Whether anybody is on the occurrence's waiting list (a freed seat goes to them)."""
+        from sqlalchemy import select
+
+        from app.meetings.models import Registration
+
+        return db.session.scalar(select(Registration.id).where(
+            Registration.occurrence_id == occurrence.id, Registration.status == "waitlisted").limit(1)) is not None
+
     return {"when": when, "instant": instant, "registration_token": registration_token,
-            "status_label": _status_label}
+            "status_label": _status_label, "someone_waiting": someone_waiting}
 
 
 def _status_label(status: str) -> str:

@@ -295,13 +295,13 @@ def clean_series_data(raw: dict[str, Any], *, now: datetime,
     start = _datetime(raw.get("start_local"))
     if start is None:
         errors.add("start_local", _l("Enter the start date and time.") if not raw.get("start_local")
-                   else _l("Enter a valid date and time, for example 2026-10-05T17:00."))
+                   else _l("Enter a valid date and time."))
     else:
         if start.tzinfo is not None and zone is not None:
             start = start.astimezone(zone).replace(tzinfo=None)
         start = start.replace(tzinfo=None, microsecond=0, second=0)
         if not 1900 <= start.year <= 2999:
-            errors.add("start_local", _l("Enter a valid date and time, for example 2026-10-05T17:00."))
+            errors.add("start_local", _l("Enter a valid date and time."))
             start = None
     data["start_local"] = start
 
@@ -323,7 +323,7 @@ def clean_series_data(raw: dict[str, Any], *, now: datetime,
     else:
         value = _datetime(opens)
         if value is None:
-            errors.add("registration_opens_at", _l("Enter a valid date and time, for example 2026-10-05T17:00."))
+            errors.add("registration_opens_at", _l("Enter a valid date and time."))
         else:
             if value.tzinfo is None:
                 value = recurrence.localize(value, zone or "Europe/Helsinki")

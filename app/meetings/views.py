@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -189,7 +189,7 @@ def _dates_heading(shown: Preview) -> str:
         return _("The first %(shown)d of %(total)d dates:", shown=len(shown.dates), total=shown.total)
     if shown.total is None:
         return _("The next %(shown)d dates:", shown=len(shown.dates))
-    return ngettext("The only date:", "All %(num)d dates:", len(shown.dates))
+    return _("The only date:") if len(shown.dates) == 1 else _("All %(num)d dates:", num=len(shown.dates))
 
 
 _PREVIEW_FIELDS = ("start_date", "start_time", "timezone", "freq", "interval", "byday", "monthly_mode", "nth",

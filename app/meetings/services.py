@@ -95,8 +95,17 @@ MAX_PAST_START_DAYS = 365
 
 
 def recurrence_message(error: recurrence.RecurrenceError) -> str:
-    """The error's message in the current language, its parameters filled in."""
-    return gettext(error.message, **error.params)
+    """The error's message in the current language, its parameters filled in (dates as 4.12.2026)."""
+    def human(value: Any) -> Any:
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                return value
+            return f"{day.day}.{day.month}.{day.year}"
+        return value
+
+    return gettext(error.message, **{key: human(value) for key, value in error.params.items()})
 
 
 def _is_staff(actor: Any) -> bool:

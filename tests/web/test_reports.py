@@ -55,7 +55,7 @@ def test_page_shows_figures_charts_and_tables(client, login, staff, datasets):
     assert 'style="' not in "".join(svgs)  # the CSP forbids inline styles
     # The participation table (months in rows, th scope) with the total row.
     table = re.search(r'<table class="report-table" id="table-participation">.*?</table>', html, re.S).group(0)
-    assert "<caption>Participation per month</caption>" in table
+    assert "<caption id=\"caption-participation\">Participation per month</caption>" in table
     assert '<th scope="col"' in table and '<th scope="row">January 2026</th>' in table
     assert re.sub(r"\s+", "", re.search(r"<tfoot>.*?</tfoot>", table, re.S).group(0)) == re.sub(r"\s+", "", (
         '<tfoot><tr><th scope="row">Total</th><td class="num">6</td><td class="num">1</td>'

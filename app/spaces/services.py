@@ -193,7 +193,7 @@ def parse_hours_text(text: str | None) -> list[list[str]]:
             continue
         bits = _RANGE_SPLIT.split(part)
         if len(bits) != 2:
-            raise ValueError(_("Write the hours like 08:00–16:00, several separated by commas."))
+            raise ValueError(_("Write the hours like 8.00–16.00, several separated by commas."))
         ranges.append([_with_minutes(bits[0]), _with_minutes(bits[1])])
     return clean_ranges(ranges)
 

@@ -176,7 +176,7 @@ def _fill_space_form(form: SpaceForm, space: Space) -> None:
     form.equipment.data = list(space.equipment or [])
     form.always_open.data = space.opening_hours is None
     for day, field in form.hour_fields():
-        field.data = services.format_hours((space.opening_hours or {}).get(day, []))
+        field.data = display_hours((space.opening_hours or {}).get(day, []))
     form.manager_id.data = space.manager_id
     form.latitude.data = "" if space.latitude is None else str(space.latitude)
     form.longitude.data = "" if space.longitude is None else str(space.longitude)

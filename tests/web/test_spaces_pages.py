@@ -106,7 +106,7 @@ def test_staff_creates_space_with_hours_and_edits_it(app, client, make, login):
         assert space.buffer_minutes == 15 and space.closed_on_holidays
         space_id = space.id
     edit = client.get(f"/spaces/{space_id}/edit").get_data(as_text=True)
-    assert 'value="08:00–16:00"' in edit
+    assert 'value="8.00–16.00"' in edit
     response = client.post(f"/spaces/{space_id}/edit", data={
         "name": "Vuosaaren asukastila", "address": "Kahvikuja 3", "capacity": "30", "always_open": "y"})
     assert response.status_code == 302

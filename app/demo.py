@@ -122,10 +122,10 @@ def _demo_series(today: date) -> list[dict]:
     grants = _next_weekday(today + timedelta(days=14), 2)
     return [
         {"title_fi": "Järjestöjen ja kaupungin verkostotapaaminen",
-         "title_sv": "Nätverksträff för föreningar och staden", "title_en": "NGO and City networking meeting",
+         "title_sv": "Nätverksträff för organisationer och staden", "title_en": "NGO and City networking meeting",
          "description_fi": "Kuukausittainen tapaaminen, jossa kaupungin työntekijät ja järjestöt kehittävät "
                            "yhteistyötä. Kahvitarjoilu.",
-         "description_sv": "Månatlig träff där stadens anställda och föreningar utvecklar samarbetet. Kaffe serveras.",
+         "description_sv": "Månatlig träff där stadens anställda och organisationer utvecklar samarbetet. Kaffe serveras.",
          "description_en": "A monthly meeting where city staff and NGOs develop their cooperation. Coffee served.",
          "audience_fi": "Helsingissä toimivat järjestöt ja kaupungin työntekijät",
          "organiser_unit": "Kulttuurin ja vapaa-ajan toimiala", "language": "fi",
@@ -147,7 +147,7 @@ def _demo_series(today: date) -> list[dict]:
          "space": "Kontulan asukastila", "location": "Kontulan asukastila, Kontulankaari 1, Helsinki",
          "district": "eastern", "status": "published",
          "themes": ["resident-spaces", "communication", "wellbeing-health"]},
-        {"title_fi": "Avustusinfo järjestöille", "title_sv": "Understödsinfo för föreningar",
+        {"title_fi": "Avustusinfo järjestöille", "title_sv": "Understödsinfo för organisationer",
          "title_en": "Grant info for NGOs",
          "description_fi": "Miten haet kaupungin toiminta-avustusta? Verkkoinfo ja kysymykset.",
          "description_sv": "Hur söker man stadens verksamhetsunderstöd? Webbinfo och frågor.",

@@ -1,7 +1,7 @@
 """Home, language switch, accessibility statement, privacy notice, health check."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, send_from_directory, session
 from sqlalchemy import text
 
 from app.core.database import writes
@@ -54,3 +54,10 @@ def healthz():
         db.session.rollback()
         return jsonify({"status": "error", "database": type(exc).__name__}), 503
     return jsonify({"status": "ok", "database": "ok"})
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every page, whatever the link tag says (no 404s in the log)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)

@@ -7,6 +7,7 @@ from flask import Flask, abort, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
+from app.core.dates import register_date_filters
 from app.core.districts import district_name
 from app.core.i18n import LANGUAGES, current_language, localized, to_local
 
@@ -74,6 +75,7 @@ def register_web_hooks(app: Flask) -> None:
         }
 
     app.jinja_env.filters["local"] = to_local
+    register_date_filters(app)
 
     def refuse_large_bodies():
         """413 from the announced length alone, before a byte of the body is read (CONTRACT).
@@ -143,4 +145,5 @@ def _nav_items() -> list[tuple[str, str, str]]:
         else:
             items.append(("booking_requests.mine", url_for("booking_requests.mine"), _("My booking requests")))
         items.append(("topics.index", url_for("topics.index"), _("Topics")))
+    items.append(("calendar.index", url_for("calendar.index"), _("Calendars")))
     return items

@@ -50,7 +50,9 @@ class SeriesPatchIn(ApiModel):
     title: LocalizedIn | None = None
     description: LocalizedOptionalIn | None = None
     audience: LocalizedOptionalIn | None = None
-    organiser_unit: str | None = Field(default=None, max_length=200)
+    organiser_unit: str | None = Field(default=None, max_length=200, description="In Finnish")
+    organiser_unit_sv: str | None = Field(default=None, max_length=200)
+    organiser_unit_en: str | None = Field(default=None, max_length=200)
     language: Literal["fi", "sv", "en", "multi"] | None = Field(default=None, description="Spoken at the meeting")
     start: datetime | None = Field(default=None, description="Local wall-clock start of the first meeting, "
                                                              "e.g. 2026-10-05T17:00")
@@ -98,6 +100,8 @@ class Series(ApiModel):
     description: Localized
     audience: Localized
     organiser_unit: str | None
+    organiser_unit_sv: str | None = None
+    organiser_unit_en: str | None = None
     language: str
     start: str = Field(description="Local wall-clock start of the first meeting")
     start_at: str = Field(description="The same instant with its offset")
@@ -167,6 +171,7 @@ def series_json(series: MeetingSeries) -> dict[str, Any]:
         "id": series.id, "uid": series.uid,
         "title": localized_dict(series, "title"), "description": localized_dict(series, "description"),
         "audience": localized_dict(series, "audience"), "organiser_unit": series.organiser_unit,
+        "organiser_unit_sv": series.organiser_unit_sv, "organiser_unit_en": series.organiser_unit_en,
         "language": series.language, "start": series.start_local.isoformat(timespec="minutes"),
         "start_at": recurrence.localize(series.start_local, series.timezone).isoformat(),
         "timezone": series.timezone, "duration_minutes": series.duration_minutes, "rrule": series.rrule,

@@ -62,3 +62,7 @@ class DecideTopicForm(FlaskForm):
 def topic_status_choices() -> list[tuple[str, str]]:
     return [("taken_up", str(_l("Taken up on the agenda"))), ("declined", str(_l("Declined"))),
             ("proposed", str(_l("Undecided (reopen)")))]
+
+
+class CreateForm(FlaskForm):
+    """The explicit "create the feedback form" action (only the CSRF token)."""

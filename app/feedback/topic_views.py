@@ -157,7 +157,7 @@ def decide(proposal_id: int):
                                           .order_by(MeetingOccurrence.starts_at)))
     form = DecideTopicForm(obj=proposal)
     form.status.choices = topic_status_choices()
-    from flask_babel import format_datetime
+    from app.core.dates import format_datetime
 
     form.linked_occurrence_id.choices = [(0, _("The meeting it was proposed for"))] + [
         (o.id, format_datetime(o.starts_at, "short")) for o in occurrences]

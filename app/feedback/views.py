@@ -18,7 +18,7 @@ from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.feedback import services
-from app.feedback.forms import FormSettingsForm, QuestionForm, question_kind_choices
+from app.feedback.forms import CreateForm, FormSettingsForm, QuestionForm, question_kind_choices
 from app.feedback.models import FeedbackForm, FeedbackQuestion, FeedbackResponse
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme
 
@@ -134,8 +134,14 @@ def edit_form(series_id: int):
     series = _series_or_404(series_id)
     form = services.form_for_series(series.id)
     if form is None:
-        form = services.ensure_form(series, actor=current_user)
-        db.session.commit()
+        # Looking (GET) never creates anything; the explicit "Create the feedback form" button does.
+        if request.method == "POST" and CreateForm().validate_on_submit():
+            services.ensure_form(series, actor=current_user)
+            db.session.commit()
+            flash(_("The feedback form was created with the default questions."), "success")
+            return redirect(url_for("feedback.edit_form", series_id=series.id))
+        status = 400 if request.method == "POST" else 200
+        return render_template("feedback/no_form.html", series=series, create_form=CreateForm()), status
     settings = FormSettingsForm(obj=form)
     if settings.validate_on_submit():
         try:
@@ -178,7 +184,9 @@ def _question_data(qform: QuestionForm) -> services.QuestionData:
 @role_required("staff")
 def new_question(series_id: int):
     series = _series_or_404(series_id)
-    form = services.ensure_form(series, actor=current_user)
+    form = services.form_for_series(series.id)
+    if form is None:
+        return redirect(url_for("feedback.edit_form", series_id=series.id))
     qform = _question_form()
     if qform.validate_on_submit():
         try:

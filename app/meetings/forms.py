@@ -51,7 +51,9 @@ class SeriesForm(FlaskForm):
                               description=_l("For example: NGOs working with young people in eastern Helsinki."))
     audience_sv = StringField(_l("Audience in Swedish"), validators=[Optional(), Length(max=300)])
     audience_en = StringField(_l("Audience in English"), validators=[Optional(), Length(max=300)])
-    organiser_unit = StringField(_l("Organising unit"), validators=[Optional(), Length(max=200)])
+    organiser_unit = StringField(_l("Organising unit in Finnish"), validators=[Optional(), Length(max=200)])
+    organiser_unit_sv = StringField(_l("Organising unit in Swedish"), validators=[Optional(), Length(max=200)])
+    organiser_unit_en = StringField(_l("Organising unit in English"), validators=[Optional(), Length(max=200)])
     language = SelectField(_l("Language of the meeting"), default="fi")
     theme_ids = MultiCheckboxField(_l("Themes"), coerce=int)
 
@@ -62,7 +64,8 @@ class SeriesForm(FlaskForm):
         InputRequired(_l("Enter the duration in minutes.")),
         NumberRange(1, 24 * 60, _l("Enter a whole number from %(min)s to %(max)s."))])
     timezone = StringField(_l("Time zone"), default="Europe/Helsinki", validators=[Length(max=64)],
-                           description=_l("An IANA time zone name, normally Europe/Helsinki."))
+                           description=_l("Normally Europe/Helsinki (Finnish time). Change it only for a meeting held "
+                                           "in another time zone."))
 
     freq = SelectField(_l("Repeats"), default="")
     interval = IntegerField(_l("Every how many days, weeks, months or years"), default=1, validators=[
@@ -74,8 +77,8 @@ class SeriesForm(FlaskForm):
     count = IntegerField(_l("Number of meetings"), validators=[Optional()])
     until = DateField(_l("Last date"), validators=[Optional()])
     advanced_rrule = StringField(_l("Advanced: recurrence rule (RRULE)"), validators=[Optional(), Length(max=500)],
-                                 description=_l("For example FREQ=MONTHLY;BYDAY=2TU. When given, it replaces "
-                                                "the choices above."))
+                                 description=_l("A repetition rule in the iCalendar format, for patterns the "
+                                                "choices above do not offer. When given, it replaces them."))
     skip_holidays = BooleanField(_l("Skip Finnish public holidays"))
     effective_from = DateField(_l("Changes apply from"), validators=[Optional()],
                                description=_l("Meetings before this date keep their time. Empty: from now on."))
@@ -131,7 +134,8 @@ class SeriesForm(FlaskForm):
     def fill_from(self, series: MeetingSeries) -> None:
         """Prefill from a series (GET of the edit page)."""
         for name in ("title_fi", "title_sv", "title_en", "description_fi", "description_sv", "description_en",
-                     "audience_fi", "audience_sv", "audience_en", "organiser_unit", "language", "timezone",
+                     "audience_fi", "audience_sv", "audience_en", "organiser_unit", "organiser_unit_sv",
+                     "organiser_unit_en", "language", "timezone",
                      "duration_minutes", "location", "online_url", "capacity", "waitlist",
                      "max_seats_per_registration", "registration_closes_minutes_before", "status",
                      "skip_holidays"):
@@ -226,7 +230,8 @@ class SeriesForm(FlaskForm):
         return {
             **{name: getattr(self, name).data for name in (
                 "title_fi", "title_sv", "title_en", "description_fi", "description_sv", "description_en",
-                "audience_fi", "audience_sv", "audience_en", "organiser_unit", "language", "duration_minutes",
+                "audience_fi", "audience_sv", "audience_en", "organiser_unit", "organiser_unit_sv",
+                "organiser_unit_en", "language", "duration_minutes",
                 "capacity", "waitlist", "max_seats_per_registration", "status", "skip_holidays")},
             "timezone": (self.timezone.data or "").strip() or "Europe/Helsinki",
             "start_local": self.start_local(),

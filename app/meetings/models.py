@@ -70,7 +70,9 @@ class MeetingSeries(db.Model):
     audience_fi: Mapped[str | None] = mapped_column(String(300))
     audience_sv: Mapped[str | None] = mapped_column(String(300))
     audience_en: Mapped[str | None] = mapped_column(String(300))
-    organiser_unit: Mapped[str | None] = mapped_column(String(200))
+    organiser_unit: Mapped[str | None] = mapped_column(String(200))  # Finnish (the required language)
+    organiser_unit_sv: Mapped[str | None] = mapped_column(String(200))
+    organiser_unit_en: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(5), default="fi")  # spoken at the meeting
     # Wall-clock start of the first occurrence in ``timezone`` (naive on purpose).
     start_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))

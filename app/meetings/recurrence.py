@@ -1019,7 +1019,7 @@ def _describe_en(shape: _Shape, start: datetime) -> str:
     else:  # yearly_nth
         head = (_en_every(i, "Every year", "year") + " on " + _en_nth(shape.nth, days)
                 + " of " + _join([months[m] for m in shape.months], "and"))
-    return f"{head} at {format_time(start.time(), 'H:mm', locale='en')}"
+    return f"{head} at {format_time(start.time(), 'H.mm', locale='en')}"
 
 
 # Finnish ------------------------------------------------------------------------------------------
@@ -1135,7 +1135,7 @@ def _describe_sv(shape: _Shape, start: datetime) -> str:
 
 _DESCRIBERS = {"en": _describe_en, "fi": _describe_fi, "sv": _describe_sv}
 _DATE_PATTERN = {"en": "d MMMM y", "fi": "d. MMMM y", "sv": "d MMMM y"}
-_TIME_PATTERN = {"en": "H:mm", "fi": "H.mm", "sv": "H.mm"}
+_TIME_PATTERN = {"en": "H.mm", "fi": "H.mm", "sv": "H.mm"}
 
 
 def _times(count: int, language: str) -> str:

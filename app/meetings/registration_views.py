@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.auth import role_required
+from app.core.dates import format_date, format_datetime, format_time
 from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.core.types import utcnow
@@ -35,8 +35,17 @@ def _helpers():
     def instant(value: datetime | None) -> str:
         return format_datetime(value, "short") if value else ""
 
+    def someone_waiting(occurrence: MeetingOccurrence) -> bool:
+        """Whether anybody is on the occurrence's waiting list (a freed seat goes to them)."""
+        from sqlalchemy import select
+
+        from app.meetings.models import Registration
+
+        return db.session.scalar(select(Registration.id).where(
+            Registration.occurrence_id == occurrence.id, Registration.status == "waitlisted").limit(1)) is not None
+
     return {"when": when, "instant": instant, "registration_token": registration_token,
-            "status_label": _status_label}
+            "status_label": _status_label, "someone_waiting": someone_waiting}
 
 
 def _status_label(status: str) -> str:

@@ -574,7 +574,7 @@ def _attendance_label(value: str | None) -> str:
 
 def export_rows(occurrence: MeetingOccurrence) -> list[list[Any]]:
     """Header + one row per live registration (confirmed, then the waiting list)."""
-    from app.core.i18n import to_local
+    from app.core.dates import format_datetime
 
     rows: list[list[Any]] = [_export_headers()]
     for r in occurrence_registrations(occurrence):
@@ -582,7 +582,7 @@ def export_rows(occurrence: MeetingOccurrence) -> list[list[Any]]:
                      r.organization.name if r.organization else (r.organization_name or ""), r.seats,
                      r.needs or "", str(_l("Yes")) if r.show_on_participant_list else str(_l("No")),
                      _attendance_label(r.attendance),
-                     to_local(r.created_at).strftime("%Y-%m-%d %H:%M")])
+                     format_datetime(r.created_at)])
     return rows
 
 

@@ -82,7 +82,8 @@ TIMING_FIELDS = ("start_local", "timezone", "duration_minutes", "rrule", "skip_h
 LOCATION_FIELDS = ("space_id", "location", "online_url")
 SERIES_FIELDS = (
     "title_fi", "title_sv", "title_en", "description_fi", "description_sv", "description_en",
-    "audience_fi", "audience_sv", "audience_en", "organiser_unit", "language", "start_local", "timezone",
+    "audience_fi", "audience_sv", "audience_en", "organiser_unit", "organiser_unit_sv", "organiser_unit_en",
+    "language", "start_local", "timezone",
     "duration_minutes", "rrule", "skip_holidays", "capacity", "waitlist", "max_seats_per_registration",
     "registration_opens_at", "registration_closes_minutes_before", "space_id", "location", "online_url",
     "district", "status",
@@ -94,8 +95,17 @@ MAX_PAST_START_DAYS = 365
 
 
 def recurrence_message(error: recurrence.RecurrenceError) -> str:
-    """The error's message in the current language, its parameters filled in."""
-    return gettext(error.message, **error.params)
+    """The error's message in the current language, its parameters filled in (dates as 4.12.2026)."""
+    def human(value: Any) -> Any:
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                return value
+            return f"{day.day}.{day.month}.{day.year}"
+        return value
+
+    return gettext(error.message, **{key: human(value) for key, value in error.params.items()})
 
 
 def _is_staff(actor: Any) -> bool:
@@ -276,7 +286,8 @@ def clean_series_data(raw: dict[str, Any], *, now: datetime,
         data[f"audience_{lang}"] = _text(raw, f"audience_{lang}", errors, 300)
     if not data["title_fi"] and "title_fi" not in errors.fields:
         errors.add("title_fi", _l("Enter the title in Finnish."))
-    data["organiser_unit"] = _text(raw, "organiser_unit", errors, 200)
+    for name in ("organiser_unit", "organiser_unit_sv", "organiser_unit_en"):
+        data[name] = _text(raw, name, errors, 200)
 
     language = raw.get("language") or "fi"
     if language not in MEETING_LANGUAGES:
@@ -294,13 +305,13 @@ def clean_series_data(raw: dict[str, Any], *, now: datetime,
     start = _datetime(raw.get("start_local"))
     if start is None:
         errors.add("start_local", _l("Enter the start date and time.") if not raw.get("start_local")
-                   else _l("Enter a valid date and time, for example 2026-10-05T17:00."))
+                   else _l("Enter a valid date and time."))
     else:
         if start.tzinfo is not None and zone is not None:
             start = start.astimezone(zone).replace(tzinfo=None)
         start = start.replace(tzinfo=None, microsecond=0, second=0)
         if not 1900 <= start.year <= 2999:
-            errors.add("start_local", _l("Enter a valid date and time, for example 2026-10-05T17:00."))
+            errors.add("start_local", _l("Enter a valid date and time."))
             start = None
     data["start_local"] = start
 
@@ -322,7 +333,7 @@ def clean_series_data(raw: dict[str, Any], *, now: datetime,
     else:
         value = _datetime(opens)
         if value is None:
-            errors.add("registration_opens_at", _l("Enter a valid date and time, for example 2026-10-05T17:00."))
+            errors.add("registration_opens_at", _l("Enter a valid date and time."))
         else:
             if value.tzinfo is None:
                 value = recurrence.localize(value, zone or "Europe/Helsinki")

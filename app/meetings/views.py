@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from app.core.auth import role_required
 from app.core.database import writes
 from app.core.page_cache import cached_page
 from app.core.confirm import confirm_page, confirmed
+from app.core.dates import format_datetime, timespan
 from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.core.types import utcnow
@@ -23,6 +24,7 @@ from app.meetings.content import MEETINGS, PAGES as MEETING_PAGES
 from app.meetings import recurrence, services, space_bookings, space_status
 from app.meetings.forms import (CancelOccurrenceForm, MeetingFilterForm, MoveOccurrenceForm, SeriesForm,
                                 StatusForm, ThemeForm)
+from app.meetings.preview import Preview, build_preview, chosen_space
 from app.meetings.models import SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme
 from app.spaces.models import Space
 from app.spaces.services import BookingConflict
@@ -144,7 +146,8 @@ def _series_form(series: MeetingSeries | None):
             valid = False
             _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
         if valid and form.preview.data:
-            preview = _preview(form, rule)
+            preview = _preview(form, rule, series)
+            conflicts = preview.conflicts if preview else []
         elif valid:
             try:
                 data = services.clean_series_data(form.service_data(rule), now=_now(), current=series)
@@ -156,9 +159,9 @@ def _series_form(series: MeetingSeries | None):
                                            effective_from=form.effective_from.data)
                     message = _("The changes were saved.")
             except BookingConflict as exc:
+                # One error box: the conflicts list (spaces/_conflicts.html) says it all.
                 db.session.rollback()
                 conflicts = exc.conflicts
-                _place_errors(form, exc)
             except DomainError as exc:
                 db.session.rollback()
                 _place_errors(form, exc)
@@ -166,27 +169,42 @@ def _series_form(series: MeetingSeries | None):
                 db.session.commit()
                 flash(message, "success")
                 return redirect(url_for("meetings.manage_detail", series_id=series.id))
-    status = 400 if form.is_submitted() and (form.errors or getattr(form, "form_errors", None)) else 200
+    failed = form.errors or getattr(form, "form_errors", None) or (conflicts and not form.preview.data)
+    status = 400 if form.is_submitted() and failed else 200
     return render_template("meetings/form.html", form=form, series=series, preview=preview,
+                           dates_heading=_dates_heading(preview) if preview and preview.dates else None,
                            conflicts=conflicts), status
 
 
-def _preview(form: SeriesForm, rule: str | None) -> dict[str, Any] | None:
-    """The next five dates and the rule in words, or field errors on the form."""
+def _preview(form: SeriesForm, rule: str | None, series: MeetingSeries | None = None) -> Preview | None:
+    """The first dates, how many there are and the chosen space's conflicts, or field errors on the form."""
     tz = (form.timezone.data or "").strip() or "Europe/Helsinki"
+    config = current_app.config
     try:
         zone = recurrence.validate_timezone(tz)
         normalized = recurrence.normalize_rrule(
             rule, start_local=form.start_local(), tz=zone.key,
-            max_occurrences=current_app.config["RECURRENCE_MAX_OCCURRENCES"],
-            horizon=timedelta(days=current_app.config["RECURRENCE_HORIZON_DAYS"]))
-        dates = recurrence.next_dates(form.start_local(), zone.key, normalized, after=_now(), n=5,
-                                      skip_holidays=form.skip_holidays.data)
+            max_occurrences=config["RECURRENCE_MAX_OCCURRENCES"],
+            horizon=timedelta(days=config["RECURRENCE_HORIZON_DAYS"]))
         text = recurrence.describe(normalized, form.start_local(), current_language(), tz=zone.key)
+        return build_preview(form.start_local(), zone.key, normalized, now=_now(), description=text,
+                             skip_holidays=form.skip_holidays.data,
+                             duration=timedelta(minutes=form.duration_minutes.data or 0),
+                             max_count=config["RECURRENCE_MAX_OCCURRENCES"],
+                             horizon_days=config["MEETINGS_MATERIALISE_DAYS"], space=chosen_space(form),
+                             series=series)
     except recurrence.RecurrenceError as exc:
         _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
         return None
-    return {"description": text, "dates": dates, "rrule": normalized}
+
+
+def _dates_heading(shown: Preview) -> str:
+    """"The first 5 of 6 dates:" — the count beside the list always matches it."""
+    if shown.total is not None and shown.total > len(shown.dates):
+        return _("The first %(shown)d of %(total)d dates:", shown=len(shown.dates), total=shown.total)
+    if shown.total is None:
+        return _("The next %(shown)d dates:", shown=len(shown.dates))
+    return _("The only date:") if len(shown.dates) == 1 else _("All %(num)d dates:", num=len(shown.dates))
 
 
 _PREVIEW_FIELDS = ("start_date", "start_time", "timezone", "freq", "interval", "byday", "monthly_mode", "nth",
@@ -213,8 +231,13 @@ def preview():
     if shown is None:
         result["errors"] = {f.name: [str(e) for e in f.errors] for f in form if f.errors}
         return jsonify(result)
-    result["description"] = shown["description"]
-    result["dates"] = [format_datetime(d, "EEEE d.M.yyyy H.mm") for d in shown["dates"]]
+    result["description"] = shown.description
+    result["heading"] = _dates_heading(shown) if shown.dates else _("No upcoming dates.")
+    result["dates"] = [format_datetime(d, "full") for d in shown.dates]
+    result["conflicts_heading"] = _("The space is already booked at these times")
+    result["conflicts"] = [_("You asked for %(requested)s; booked %(booked)s",
+                             requested=timespan(c.requested_start, c.requested_end), booked=timespan(c.start, c.end))
+                           for c in shown.conflicts]
     return jsonify(result)
 
 
@@ -285,7 +308,6 @@ def set_status(series_id: int):
     try:
         services.set_series_status(series, form.status.data, actor=current_user, now=_now())
     except BookingConflict as exc:
-        from app.spaces.views import timespan
 
         db.session.rollback()
         flash(_("Not changed: the space is already booked at %(times)s.",

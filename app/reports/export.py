@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app.core.spreadsheet import excel_csv_text
+from app.core.dates import format_date
 from app.reports.tables import Suppressed, Table, suppressed_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -32,7 +33,9 @@ def _csv_value(value: Any, kind: str, minimum: int) -> Any:
     if isinstance(value, float):
         return round(value, 2)
     if isinstance(value, date):
-        return value.isoformat()
+        return human_date(value)
+    if kind == "month" and isinstance(value, str):
+        return month_label(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -60,14 +63,17 @@ def workbook_bytes(tables: list[Table], minimum: int, info: list[tuple[str, Any]
     bold = Font(bold=True)
 
     def cell(sheet, value: Any, kind: str = "text", strong: bool = False) -> WriteOnlyCell:
-        result = WriteOnlyCell(sheet, value=_xlsx_value(value, minimum))
-        if isinstance(value, str) or isinstance(value, Suppressed):
+        result = WriteOnlyCell(sheet, value=_xlsx_value(value, minimum, kind))
+        if kind == "month" and isinstance(value, str) and value[:4].isdigit():
+            result.number_format = "mmmm yyyy"
+        elif isinstance(value, str) or isinstance(value, Suppressed):
             result.data_type = TYPE_STRING  # a text answer "=…" stays text, never a formula
         elif isinstance(value, float):
             result.number_format = "0.0%" if kind in ("percent", "auto") else "0.00"
         elif isinstance(value, (date, datetime)):
-            result.number_format = "yyyy-mm-dd" if kind == "date" or not isinstance(value, datetime) \
-                else "yyyy-mm-dd hh:mm"
+            # Finland's conventions, as on the page: 4.12.2026 and 17.00.
+            result.number_format = "d.m.yyyy" if kind == "date" or not isinstance(value, datetime) \
+                else 'd.m.yyyy h"."mm'
         if strong:
             result.font = bold
         return result
@@ -94,7 +100,24 @@ def workbook_bytes(tables: list[Table], minimum: int, info: list[tuple[str, Any]
     return buffer.getvalue()
 
 
-def _xlsx_value(value: Any, minimum: int) -> Any:
+def _xlsx_value(value: Any, minimum: int, kind: str = "text") -> Any:
     if isinstance(value, Suppressed):
         return suppressed_text(minimum)
+    if kind == "month" and isinstance(value, str) and value[:4].isdigit():
+        # A real date (the month's first day) shown as "January 2026": it sorts and filters as a month.
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
     return value
+
+
+def human_date(value: date) -> str:
+    """4.12.2026 (a spreadsheet in Finland reads it as a date; ISO dates are not shown to people)."""
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+def month_label(value: str) -> str:
+    """``"2026-12"`` → ``joulukuu 2026`` in the page's language."""
+    year, _sep, month = value.partition("-")
+    if not (year.isdigit() and month.isdigit()):
+        return value  # the footer's "Total"
+    return format_date(date(int(year), int(month), 1), "LLLL yyyy")

@@ -5,12 +5,13 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, format_number, format_percent
+from flask_babel import format_decimal, format_number, format_percent
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.auth import role_required
+from app.core.dates import format_date
 from app.core.i18n import current_language, localized
 from app.extensions import db
 from app.meetings.models import MeetingSeries, MeetingTheme

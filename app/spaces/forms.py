@@ -28,7 +28,7 @@ WEEKDAY_LABELS = {
     "mon": _l("Monday"), "tue": _l("Tuesday"), "wed": _l("Wednesday"), "thu": _l("Thursday"),
     "fri": _l("Friday"), "sat": _l("Saturday"), "sun": _l("Sunday"),
 }
-HOURS_HINT = _l("For example 08:00–16:00; several separated by commas; empty = closed.")
+HOURS_HINT = _l("For example 8.00–16.00; several separated by commas; empty = closed.")
 
 
 class SpaceForm(FlaskForm):

@@ -35,6 +35,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
 from app.core.audit import audit
+from app.core.dates import format_duration
 from app.core.districts import DISTRICTS
 from app.core.auth import require_staff
 from app.errors import Conflict, Forbidden, ValidationError
@@ -192,7 +193,7 @@ def parse_hours_text(text: str | None) -> list[list[str]]:
             continue
         bits = _RANGE_SPLIT.split(part)
         if len(bits) != 2:
-            raise ValueError(_("Write the hours like 08:00–16:00, several separated by commas."))
+            raise ValueError(_("Write the hours like 8.00–16.00, several separated by commas."))
         ranges.append([_with_minutes(bits[0]), _with_minutes(bits[1])])
     return clean_ranges(ranges)
 
@@ -561,10 +562,12 @@ def _check_interval(space: Space, start: datetime, end: datetime, *, strict: boo
         raise _error(_l("A booking can last at most %(days)d days.", days=MAX_BOOKING_LENGTH.days), "end", "too_long")
     minutes = (end - start).total_seconds() / 60
     if strict and space.min_duration_minutes and minutes < space.min_duration_minutes:
-        raise _error(_l("A booking of this space must last at least %(n)d minutes.", n=space.min_duration_minutes),
+        raise _error(_l("A booking of this space must last at least %(duration)s.",
+                         duration=format_duration(space.min_duration_minutes)),
                      "end", "too_short")
     if strict and space.max_duration_minutes and minutes > space.max_duration_minutes:
-        raise _error(_l("A booking of this space can last at most %(n)d minutes.", n=space.max_duration_minutes),
+        raise _error(_l("A booking of this space can last at most %(duration)s.",
+                         duration=format_duration(space.max_duration_minutes)),
                      "end", "too_long")
     if headcount is not None:
         if isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 1:
@@ -789,7 +792,7 @@ def create_recurring_booking(space: Space, start: datetime, end: datetime, title
     if not skip_conflicts:
         if closed:
             zone = ZoneInfo(space.timezone)
-            dates = ", ".join(s.astimezone(zone).strftime("%d.%m.%Y") for s, _e in closed)
+            dates = ", ".join(f"{d.day}.{d.month}.{d.year}" for d in (s.astimezone(zone) for s, _e in closed))
             raise _error(_l("The space is not open on these dates: %(dates)s. Book the free dates only, or "
                             "give a reason to book outside the opening hours.", dates=dates),
                          "start", "outside_opening_hours")
@@ -1012,14 +1015,16 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_view(space: Space, day: date, *, now: datetime | None = None) -> WeekView:
+def week_view(space: Space, day: date, *, now: datetime | None = None, exact: bool = False) -> WeekView:
     """The week (Monday–Sunday, local) containing ``day``: two queries whatever the data.
+
+    ``exact``: the seven days from ``day`` itself (the page starts at today: no past days first).
 
     Cells: ``free``, ``booked``, ``partly`` (booked in part), ``partly_open``, ``closed``, and
     ``past`` for unbooked hours that are over (with ``now``).
     """
     zone = ZoneInfo(space.timezone)
-    monday = monday_of(day)
+    monday = day if exact else monday_of(day)
     days = [monday + timedelta(days=i) for i in range(7)]
     week_start, week_end = _at(monday, "00:00", zone), _at(days[-1], "24:00", zone)
     exceptions = _load_exceptions(space, monday - timedelta(days=1), days[-1] + timedelta(days=1))

@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from app.core.dates import parse_day
 from app.core.auth import role_required
 from app.core.confirm import confirm_page, confirmed
+from app.core.dates import format_clock, format_date, timespan
 from app.core.districts import DISTRICTS, district_choices
 from app.core.forms import populate_errors
 from app.core.types import utcnow
@@ -34,21 +34,18 @@ requests_bp = Blueprint("booking_requests", __name__, url_prefix="/booking-reque
 
 # --- template helpers -------------------------------------------------------------------------
 
-@bp.app_template_filter("timespan")
-def timespan(start: datetime, end: datetime) -> str:
-    """``ti 24.11.2026 10.00–11.00`` in the user's language and Helsinki time."""
-    same_day = start.astimezone(ZoneInfo("Europe/Helsinki")).date() == \
-        (end - timedelta(microseconds=1)).astimezone(ZoneInfo("Europe/Helsinki")).date()
-    first = f"{format_date(start, 'EEE d.M.yyyy')} {format_time(start, 'HH:mm')}"
-    if same_day:
-        return f"{first}–{format_time(end, 'HH:mm')}"
-    return f"{first} – {format_date(end, 'EEE d.M.yyyy')} {format_time(end, 'HH:mm')}"
+bp.add_app_template_filter(timespan, "timespan")
+
+
+def display_hours(ranges) -> str:
+    """Opening hours as people read them: ``8.00–12.00, 13.00–20.00`` (the form keeps 08:00)."""
+    return ", ".join(f"{format_clock(a)}–{format_clock(b)}" for a, b in (ranges or []))
 
 
 @bp.app_context_processor
 def space_helpers() -> dict[str, Any]:
     return {"ACCESSIBILITY_FACTS": services.ACCESSIBILITY_FACTS, "EQUIPMENT": services.EQUIPMENT,
-            "format_hours": services.format_hours, "request_status_label": services.request_status_label,
+            "format_hours": display_hours, "request_status_label": services.request_status_label,
             "buffer_hint": buffer.buffer_hint, "explain_conflict": buffer.explain_conflict}
 
 
@@ -101,7 +98,8 @@ def detail(space_id: int):
     today = utcnow().astimezone(zone).date()
     week_arg = request.args.get("week")
     day = parse_day(week_arg) or today  # a malformed or far-off week shows this week
-    view = services.week_view(space, day, now=utcnow())
+    # Seven days from today (or from the day asked), never days that are over.
+    view = services.week_view(space, max(day, today), now=utcnow(), exact=True)
     exceptions = db.session.scalars(select(SpaceException).where(
         SpaceException.space_id == space.id, SpaceException.day >= today).order_by(SpaceException.day).limit(20)).all()
     # Upcoming days that differ from the weekly hours: exception days and (when closed) holidays.
@@ -179,7 +177,7 @@ def _fill_space_form(form: SpaceForm, space: Space) -> None:
     form.equipment.data = list(space.equipment or [])
     form.always_open.data = space.opening_hours is None
     for day, field in form.hour_fields():
-        field.data = services.format_hours((space.opening_hours or {}).get(day, []))
+        field.data = display_hours((space.opening_hours or {}).get(day, []))
     form.manager_id.data = space.manager_id
     form.latitude.data = "" if space.latitude is None else str(space.latitude)
     form.longitude.data = "" if space.longitude is None else str(space.longitude)

@@ -44,6 +44,8 @@
   function render(data) {
     if (!output) { return; }
     output.textContent = "";
+    var conflictBox = document.getElementById("conflicts");
+    if (conflictBox && !output.contains(conflictBox)) { conflictBox.remove(); }
     var messages = [];
     Object.keys(data.errors || {}).forEach(function (key) { messages = messages.concat(data.errors[key]); });
     if (messages.length) {
@@ -59,6 +61,11 @@
       text.textContent = data.description;
       output.appendChild(text);
     }
+    if (data.heading) {
+      var heading = document.createElement("p");
+      heading.textContent = data.heading;
+      output.appendChild(heading);
+    }
     if (data.dates && data.dates.length) {
       var list = document.createElement("ol");
       list.className = "preview-dates";
@@ -68,6 +75,24 @@
         list.appendChild(item);
       });
       output.appendChild(list);
+    }
+    if (data.conflicts && data.conflicts.length) {
+      // The same single error box as the server renders (spaces/_conflicts.html).
+      var alertBox = document.createElement("div");
+      alertBox.className = "notice notice-error";
+      alertBox.id = "conflicts";
+      var title = document.createElement("p");
+      title.className = "error";
+      title.textContent = data.conflicts_heading || "";
+      alertBox.appendChild(title);
+      var items = document.createElement("ul");
+      data.conflicts.forEach(function (c) {
+        var li = document.createElement("li");
+        li.textContent = c;
+        items.appendChild(li);
+      });
+      alertBox.appendChild(items);
+      output.appendChild(alertBox);
     }
   }
   function preview() {
@@ -82,11 +107,12 @@
   }
   function changed(event) {
     update();
-    if (event && event.target && event.target.closest && event.target.closest("#recurrence, #start_date, #start_time, #timezone")) {
+    if (event && event.target && event.target.closest && event.target.closest("#recurrence, #start_date, #start_time, #timezone, #duration_minutes, #location_mode, #space_id")) {
       window.clearTimeout(timer);
       timer = window.setTimeout(preview, 400);
     }
   }
+  Array.prototype.forEach.call(form.querySelectorAll(".no-js-hint"), function (el) { el.hidden = true; });
   form.addEventListener("change", changed);
   form.addEventListener("input", changed);
   update();

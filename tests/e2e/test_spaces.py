@@ -88,6 +88,6 @@ def test_staff_book_a_space_and_see_the_conflict(new_page, make, browser_login, 
     screenshot(page, f"space-booking-conflict-{lang}")
 
     # Nothing was saved: still one booking.
-    page.get_by_role("main").get_by_role("link", name=exact(_("Cancel"))).click()
+    page.get_by_role("main").get_by_role("link", name=exact(_("Back"))).click()
     expect(page.get_by_role("table").get_by_role("row").filter(has_text="Kielikahvila")).to_have_count(0)
     expect(page.get_by_role("table").get_by_role("row").filter(has_text="Asukasilta")).to_have_count(1)

@@ -29,6 +29,7 @@ ROUTES: dict[str, str] = {
     "pages.accessibility": "public",
     "pages.privacy": "public",
     "pages.healthz": "public",
+    "pages.favicon": "public",
     "pages.switch_language": "public",
     "static": "public",
     # accounts

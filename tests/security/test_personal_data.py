@@ -12,7 +12,7 @@ OPTED_IN = (LISTED_NAME, LISTED_EMAIL, LISTED_NEEDS)
 
 
 def _leaks(response, strings) -> list[str]:
-    body = response.get_data().decode("utf-8", "replace")  # material downloads are binary
+    body = "" if response.mimetype.startswith("image/") else response.get_data().decode("utf-8", "replace")  # favicon; material downloads are binary
     headers = str(response.headers)
     return [s for s in strings if s.lower() in body.lower() or s.lower() in headers.lower()]
 

@@ -149,6 +149,17 @@ def test_staff_edit_settings_and_questions(app, client, make, login):
     staff = make.user("staff")
     series = make.series(occurrences=1)
     login(staff)
+    # Opening the page (a GET) creates nothing; the explicit button does.
+    first = client.get(f"/feedback/series/{series.id}")
+    assert first.status_code == 200 and "Luo palautelomake" in first.get_data(as_text=True)
+    with app.app_context():
+        from app.feedback.services import form_for_series
+        assert form_for_series(series.id) is None
+    assert client.get(f"/feedback/series/{series.id}/questions/new").status_code == 302
+    with app.app_context():
+        assert form_for_series(series.id) is None
+    created = client.post(f"/feedback/series/{series.id}", data={})
+    assert created.status_code == 302
     page = client.get(f"/feedback/series/{series.id}")
     assert page.status_code == 200 and "Kuinka hyödyllinen" in page.get_data(as_text=True)
     assert f"/feedback/series/{series.id}/results" in client.get("/feedback/").get_data(as_text=True)

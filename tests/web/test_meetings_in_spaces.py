@@ -43,7 +43,7 @@ def test_series_form_conflict_is_reshown_with_the_times(client, app, staff, lang
     body = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="conflicts"' in body and words in body
-    assert "17:30–18:00" in body  # the booked time, Helsinki time
+    assert "17.30–18.00" in body  # the booked time, Helsinki time
     assert _counts(app) == (0, 0, 1)  # nothing written
     # Without the conflict the same form books the space for every date.
     with app.app_context():
@@ -67,7 +67,7 @@ def test_move_form_conflict_is_reshown(client, app, make, staff):
                                  "end": (local + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")})
     body = response.get_data(as_text=True)
     assert response.status_code == 400 and "The space is already booked at these times" in body
-    assert f"{local:%H:%M}–{local + timedelta(hours=2):%H:%M}" in body
+    assert f"{local.hour}.{local:%M}–{(local + timedelta(hours=2)).hour}.{local:%M}" in body
     with app.app_context():
         assert db.session.get(MeetingOccurrence, occurrence.id).starts_at == occurrence.starts_at
 
@@ -110,7 +110,7 @@ def test_publishing_into_a_taken_slot_flashes_the_times(client, app, make, staff
     response = client.post(f"/meetings/manage/{series.id}/status?lang=en", data={"status": "published"},
                            follow_redirects=True)
     body = response.get_data(as_text=True)
-    assert "Not changed: the space is already booked at" in body and f"{first:%H:%M}" in body
+    assert "Not changed: the space is already booked at" in body and f"{first.hour}.{first:%M}" in body
     with app.app_context():
         assert db.session.get(MeetingSeries, series.id).status == "cancelled"
         assert db.session.scalar(select(func.count()).select_from(MeetingOccurrence)) == 0

@@ -188,7 +188,7 @@ def test_preview_shows_dates_and_words_without_saving(client, app, staff):
     response = client.post("/meetings/manage/new?lang=en", data=data)
     assert response.status_code == 200
     body = text(response)
-    assert "Monthly on the second Tuesday at 17:00" in body
+    assert "Monthly on the second Tuesday at 17.00" in body
     assert len(re.findall(r'<li><time datetime=', body)) == 5
     assert "12.1.2027" in body and "9.2.2027" in body
     assert _series(app) == []
@@ -340,7 +340,7 @@ def test_live_preview_json(client, make, login):
     assert client.post("/meetings/manage/preview", data=form()).status_code == 302  # staff only
     login(make.user("staff"))
     data = client.post("/meetings/manage/preview?lang=en", data=form()).json
-    assert data["description"] == "Monthly on the second Tuesday at 17:00" and data["errors"] == {}
+    assert data["description"] == "Monthly on the second Tuesday at 17.00" and data["errors"] == {}
     assert data["dates"][:2] == ["Tuesday 12.1.2027 17.00", "Tuesday 9.2.2027 17.00"] and len(data["dates"]) == 5
     bad = client.post("/meetings/manage/preview?lang=en", data=form(advanced_rrule="FREQ=HOURLY")).json
     assert bad["errors"] == {"advanced_rrule": ["A meeting can repeat at most once a day."]}

@@ -45,7 +45,7 @@ def test_occurrence_page_shows_details_in_the_users_language(client, make):
     with client.application.app_context():
         start = db.session.get(MeetingOccurrence, occurrence.id).starts_at
     from zoneinfo import ZoneInfo
-    assert start.astimezone(ZoneInfo("Europe/Helsinki")).strftime("%-I:%M") in html  # Helsinki wall clock
+    assert start.astimezone(ZoneInfo("Europe/Helsinki")).strftime("%-H.%M") in html  # Helsinki wall clock
     fi = client.get(f"/meetings/occurrences/{occurrence.id}?lang=fi").get_data(as_text=True)
     assert "Verkostoilta" in fi
 

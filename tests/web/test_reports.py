@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -55,7 +55,7 @@ def test_page_shows_figures_charts_and_tables(client, login, staff, datasets):
     assert 'style="' not in "".join(svgs)  # the CSP forbids inline styles
     # The participation table (months in rows, th scope) with the total row.
     table = re.search(r'<table class="report-table" id="table-participation">.*?</table>', html, re.S).group(0)
-    assert "<caption>Participation per month</caption>" in table
+    assert "<caption id=\"caption-participation\">Participation per month</caption>" in table
     assert '<th scope="col"' in table and '<th scope="row">January 2026</th>' in table
     assert re.sub(r"\s+", "", re.search(r"<tfoot>.*?</tfoot>", table, re.S).group(0)) == re.sub(r"\s+", "", (
         '<tfoot><tr><th scope="row">Total</th><td class="num">6</td><td class="num">1</td>'
@@ -128,8 +128,8 @@ def test_csv_export(client, login, staff, datasets):
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[0] == ["Month", "Occurrences held", "Cancelled occurrences", "Registrations", "Confirmed seats",
                        "Attendees", "No-shows"]
-    assert rows[1:] == [["2026-01", "1", "0", "4", "4", "2", "1"], ["2026-02", "2", "1", "2", "4", "4", "0"],
-                        ["2026-03", "3", "0", "10", "10", "10", "0"], ["Total", "6", "1", "16", "18", "16", "1"]]
+    assert rows[1:] == [["January 2026", "1", "0", "4", "4", "2", "1"], ["February 2026", "2", "1", "2", "4", "4", "0"],
+                        ["March 2026", "3", "0", "10", "10", "10", "0"], ["Total", "6", "1", "16", "18", "16", "1"]]
 
 
 def test_csv_suppression_and_formula_escape(client, login, staff, datasets):
@@ -164,7 +164,7 @@ def test_xlsx_export(client, login, staff, datasets):
     assert info["From"].date() == date(2026, 1, 1) and info["Theme"] == "All themes"
     rows = list(book["participation"].iter_rows(values_only=True))
     assert rows[0] == ("Participation per month",) + (None,) * 6
-    assert rows[2] == ("2026-01", 1, 0, 4, 4, 2, 1)
+    assert rows[2] == (datetime(2026, 1, 1), 1, 0, 4, 4, 2, 1)  # a month cell: a date shown as "January 2026"
     assert rows[-1] == ("Total", 6, 1, 16, 18, 16, 1)
     summary = {row[0]: row[1] for row in book["summary"].iter_rows(min_row=3, values_only=True)}
     assert summary["Feedback response rate"] == pytest.approx(8 / 9)

@@ -60,7 +60,7 @@ def test_detail_has_facts_hours_and_accessible_week_view(app, client, english):
     make_booking(app, space, at(monday, 10), at(monday, 11), title="Salainen otsikko")
     html = client.get(f"/spaces/{space.id}?week={monday.isoformat()}").get_data(as_text=True)
     assert "A bright room by the sea." in html and "Induction loop: yes" in html and "Projector" in html
-    assert "08:00–20:00" in html
+    assert "8.00–20.00" in html
     assert "<caption" in html and '<th scope="col">' in html and '<th scope="row">' in html
     assert "Booked" in html and "Free" in html and "Closed" in html
     assert "Salainen otsikko" not in html  # the public sees busy times, not titles
@@ -106,7 +106,7 @@ def test_staff_creates_space_with_hours_and_edits_it(app, client, make, login):
         assert space.buffer_minutes == 15 and space.closed_on_holidays
         space_id = space.id
     edit = client.get(f"/spaces/{space_id}/edit").get_data(as_text=True)
-    assert 'value="08:00–16:00"' in edit
+    assert 'value="8.00–16.00"' in edit
     response = client.post(f"/spaces/{space_id}/edit", data={
         "name": "Vuosaaren asukastila", "address": "Kahvikuja 3", "capacity": "30", "always_open": "y"})
     assert response.status_code == 302
@@ -176,7 +176,7 @@ def test_staff_books_and_sees_it_in_the_list(app, client, make, login):
     response = client.post(f"/spaces/{space.id}/bookings/new", data=_booking_form(day, headcount="12"))
     assert response.status_code == 302
     html = client.get(f"/spaces/{space.id}/bookings").get_data(as_text=True)
-    assert "Asukasilta" in html and "17:00–19:00" in html
+    assert "Asukasilta" in html and "17.00–19.00" in html
     with app.app_context():
         booking = db.session.scalar(select(Booking))
         assert booking.starts_at == at(day, 17) and booking.headcount == 12
@@ -200,7 +200,7 @@ def test_conflict_reshows_form_with_conflicting_times(app, client, make, login):
         response = client.post(f"/spaces/{space.id}/bookings/new", data=_booking_form(day, action=action))
         html = response.get_data(as_text=True)
         assert response.status_code == 409
-        assert "The space is already booked at these times" in html and "18:00–20:00" in html and "Kuoro" in html
+        assert "The space is already booked at these times" in html and "18.00–20.00" in html and "Kuoro" in html
         assert 'value="Asukasilta"' in html
     assert _count(app, Booking) == 1
 
@@ -396,7 +396,7 @@ def test_approval_conflict_is_a_clear_error(app, client, make, login):
         req_id = db.session.scalar(select(BookingRequest.id))
     response = client.post(f"/booking-requests/{req_id}/approve", follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "Not approved" in html and "no longer free" in html and "10:30–12:00" in html
+    assert "Not approved" in html and "no longer free" in html and "10.30–12.00" in html
     with app.app_context():
         assert db.session.get(BookingRequest, req_id).status == "pending"
         assert db.session.scalar(select(func.count(Booking.id))) == 1

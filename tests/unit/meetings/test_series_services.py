@@ -435,8 +435,8 @@ def test_mail_contents_in_registrant_language(make, ctx, staff):
                              actor=_staff(staff), now=NOW)
     mail = db.session.scalar(select(OutboxMessage))
     assert mail.subject == "Meeting moved: Network meeting"
-    assert "Hello Mary," in mail.text_body and "October 13, 2026" in mail.text_body  # the old time
-    assert "October 14, 2026" in mail.text_body and "Kalasatamankatu 1" in mail.text_body
+    assert "Hello Mary," in mail.text_body and "13.10.2026" in mail.text_body  # the old time
+    assert "14.10.2026" in mail.text_body and "Kalasatamankatu 1" in mail.text_body
     assert f"http://kohtaamo.test/meetings/occurrences/{occurrence.id}" in mail.text_body
     token_link = services.manage_url(reg)
     assert token_link.startswith("http://kohtaamo.test/registrations/manage/")

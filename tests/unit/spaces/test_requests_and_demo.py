@@ -59,7 +59,7 @@ def test_approve_creates_booking_once(app, make):
         # moving or cancelling a booking that came from a request tells the requester
         services.move_booking(booking, at(day, 13), at(day, 15), db.session.get(User, staff.id), utcnow())
         moved = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "booking_moved"))
-        assert moved.recipient == ngo.email and "13:00" in moved.text_body and "10:00" in moved.text_body
+        assert moved.recipient == ngo.email and "13.00" in moved.text_body and "10.00" in moved.text_body
         services.cancel_booking(booking, db.session.get(User, staff.id), utcnow(), reason="Vesivahinko")
         db.session.commit()
         mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "booking_cancelled"))

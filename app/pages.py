@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, send_from_directory, session
 from sqlalchemy import text
 
-from app.core.database import writes
 from app.core.page_cache import cached_page
 from app.core.i18n import LANGUAGES
 from app.extensions import db
@@ -26,7 +25,6 @@ def index():
 
 
 @bp.get("/lang/<code>")
-@writes  # remembers the language on the profile
 def switch_language(code: str):
     """Remember the chosen language in the session. A GET (a link, a prefetch) changes nothing
     stored: the profile's language is saved only by the profile form's POST."""

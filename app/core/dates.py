@@ -109,7 +109,12 @@ def register_date_filters(app: Flask) -> None:
     """Replace Flask-Babel's template filters with the Finnish-convention ones."""
     app.jinja_env.filters.update(dateformat=format_date, datetimeformat=format_datetime,
                                  timeformat=format_time, clock=format_clock,
-                                 duration=format_duration)
+                                 duration=format_duration, url_time=url_time)
+
+
+def url_time(value: datetime) -> str:
+    """Helsinki ``HH:MM`` for a link's query string (what the forms read), not for people."""
+    return _rebase(value).strftime("%H:%M")
 
 
 # Bounds of every date a person may enter (forms, query strings, API bodies).

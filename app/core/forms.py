@@ -36,3 +36,12 @@ def populate_errors(form: FlaskForm, error: DomainError) -> None:
         else:
             unplaced.extend(str(m) for m in messages)
     form.form_errors = list(getattr(form, "form_errors", [])) + (unplaced or [str(error.message)])
+
+
+def db_id(value) -> int:
+    """WTForms ``coerce`` / ``request.args`` ``type`` for row ids: a value beyond the database's
+    integer range is no id at all (ValueError), never an overflow in the query."""
+    number = int(value)
+    if not 0 < number <= 2**31 - 1:
+        raise ValueError("not an id")
+    return number

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.core.auth import role_required
 from app.core.paging import bounded_page
 from app.core.confirm import Confirmation, confirm_page, confirmed
-from app.core.forms import populate_errors
+from app.core.forms import db_id, populate_errors
 from app.core.types import utcnow
 from app.errors import DomainError, Forbidden
 from app.extensions import db
@@ -46,7 +46,7 @@ def index():
 @login_required
 def propose():
     """The chooser on the topics page: to the chosen meeting's proposal form."""
-    occurrence_id = request.args.get("occurrence_id", type=int)
+    occurrence_id = request.args.get("occurrence_id", type=db_id)
     if occurrence_id is None or db.session.get(MeetingOccurrence, occurrence_id) is None:
         flash(_("Choose the meeting the topic is for."), "error")
         return redirect(url_for("topics.index") + "#propose-heading")

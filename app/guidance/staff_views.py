@@ -2,6 +2,8 @@
 their own calendar feed (a secret, renewable URL)."""
 from __future__ import annotations
 
+from app.core.dates import parse_day
+
 import hashlib
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -231,10 +233,7 @@ def day():
     """The adviser's day: the windows they advise at, each appointment with its question."""
     now = utcnow()
     today = now.astimezone(HELSINKI).date()
-    try:
-        shown = date.fromisoformat(request.args["date"]) if request.args.get("date") else today
-    except ValueError:
-        shown = today
+    shown = parse_day(request.args.get("date")) or today  # malformed or far-off: today
     everyone = request.args.get("all") == "1"
     windows = adviser.day_view(current_user, shown, everyone=everyone)
     upcoming = adviser.next_days_with_appointments(current_user, datetime.combine(today, time(), HELSINKI))

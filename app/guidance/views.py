@@ -2,6 +2,8 @@
 link (cancel or move). Slot lists show free/taken only, never who booked."""
 from __future__ import annotations
 
+from app.core.dates import in_range
+
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -68,6 +70,8 @@ def parse_start(value: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
+        return None
+    if not in_range(parsed):  # year 1 or 9999: no slot, and no overflow further on
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=HELSINKI)
 

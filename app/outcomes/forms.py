@@ -1,6 +1,8 @@
 """Staff forms of outcomes."""
 from __future__ import annotations
 
+from app.core.forms import db_id
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
@@ -27,9 +29,9 @@ class OutcomeForm(FlaskForm):
     description_sv = TextAreaField(_l("Description in Swedish"), validators=[Optional(), Length(max=10000)])
     description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=10000)])
     status = SelectField(_l("Status"))
-    topic_ids = MultiCheckboxField(_l("Topics"), coerce=int)
-    occurrence_ids = MultiCheckboxField(_l("Meetings"), coerce=int)
-    theme_ids = MultiCheckboxField(_l("Themes"), coerce=int)
+    topic_ids = MultiCheckboxField(_l("Topics"), coerce=db_id)
+    occurrence_ids = MultiCheckboxField(_l("Meetings"), coerce=db_id)
+    theme_ids = MultiCheckboxField(_l("Themes"), coerce=db_id)
 
 
 class OutcomeUpdateForm(FlaskForm):

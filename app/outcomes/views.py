@@ -1,6 +1,9 @@
 """Outcome pages ("What came of it"): public list and page, follow / unfollow, staff editing."""
 from __future__ import annotations
 
+from app.core.forms import db_id
+from app.core.paging import bounded_page
+
 from datetime import timedelta
 from typing import Any
 
@@ -43,8 +46,8 @@ def index():
     """Every outcome, most recently changed first; filter by status and theme."""
     status = request.args.get("status")
     status = status if status in OUTCOME_STATUSES else None
-    theme_id = request.args.get("theme", type=int) or None
-    page = max(request.args.get("page", 1, type=int), 1)
+    theme_id = request.args.get("theme", type=db_id) or None
+    page = bounded_page(request.args.get("page"))
     pagination = services.outcomes_page(page=page, per_page=current_app.config["PAGE_SIZE"], status=status,
                                         theme_id=theme_id)
     return render_template("outcomes/index.html", pagination=pagination, status=status, theme_id=theme_id,
@@ -130,7 +133,7 @@ def _choices(form: OutcomeForm, outcome: Outcome | None) -> None:
     linked_topics = [t.id for t in outcome.topics] if outcome else []
     linked_occ = [o.id for o in outcome.occurrences] if outcome else []
     wanted_topics = set(linked_topics) | set(form.topic_ids.data or []) | set(
-        request.args.getlist("topic", type=int))
+        request.args.getlist("topic", type=db_id))
     topics = db.session.scalars(
         select(TopicProposal).where(or_(TopicProposal.status == "taken_up", TopicProposal.id.in_(wanted_topics or {0})))
         .order_by(TopicProposal.created_at.desc()).limit(200)).all()
@@ -161,8 +164,8 @@ def create():
     """Record an outcome (``?topic=<id>`` preselects a topic)."""
     form = OutcomeForm()
     if not form.is_submitted():
-        form.topic_ids.data = request.args.getlist("topic", type=int)
-        form.occurrence_ids.data = request.args.getlist("occurrence", type=int)
+        form.topic_ids.data = request.args.getlist("topic", type=db_id)
+        form.occurrence_ids.data = request.args.getlist("occurrence", type=db_id)
         form.status.data = "open"
     _choices(form, None)
     if form.validate_on_submit():

@@ -1,11 +1,27 @@
 """Staff forms of meeting records and materials."""
 from __future__ import annotations
 
+from app.core.forms import db_id
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import NumberRange, Optional
+
+
+def _year(value) -> int:
+    """0 (all years) or a year the service can show (1900–2199); anything else is no choice (ValueError)."""
+    number = int(value)
+    if number != 0 and not 1900 <= number <= 2199:
+        raise ValueError("not a year")
+    return number
+
+
+def _choice_id(value) -> int:
+    """0 (all) or a row id within the database's integer range; anything else is no choice (ValueError)."""
+    number = int(value)
+    return number if number == 0 else db_id(number)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -28,8 +44,8 @@ class RecordForm(FlaskForm):
     attendees_count = IntegerField(_l("Number of attendees"), validators=[
         Optional(), NumberRange(0, 100000, _l("Enter a number from 0 to 100000."))],
         description=_l("Filled in from the attendance list; correct it if needed."))
-    organization_ids = MultiCheckboxField(_l("Organisations that took part"), coerce=int)
-    topic_ids = MultiCheckboxField(_l("Topics discussed"), coerce=int)
+    organization_ids = MultiCheckboxField(_l("Organisations that took part"), coerce=db_id)
+    topic_ids = MultiCheckboxField(_l("Topics discussed"), coerce=db_id)
 
 
 class AttachmentForm(FlaskForm):
@@ -48,6 +64,6 @@ class LibraryFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    series = SelectField(_l("Meeting series"), coerce=int, validators=[Optional()])
-    theme = SelectField(_l("Theme"), coerce=int, validators=[Optional()])
-    year = SelectField(_l("Year"), coerce=int, validators=[Optional()])
+    series = SelectField(_l("Meeting series"), coerce=_choice_id, validators=[Optional()])
+    theme = SelectField(_l("Theme"), coerce=_choice_id, validators=[Optional()])
+    year = SelectField(_l("Year"), coerce=_year, validators=[Optional()])

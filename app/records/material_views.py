@@ -1,6 +1,8 @@
 """Material pages: staff upload and delete; everyone downloads what they may see; the library."""
 from __future__ import annotations
 
+from app.core.paging import bounded_page
+
 import io
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -126,7 +128,7 @@ def library():
     series_id = form.series.data if valid and form.series.data else None
     theme_id = form.theme.data if valid and form.theme.data else None
     year = form.year.data if valid and form.year.data else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = bounded_page(request.args.get("page"))
     pagination = materials.library_page(current_user, page=page, per_page=current_app.config["PAGE_SIZE"],
                                         series_id=series_id, theme_id=theme_id, year=year)
     return render_template("records/library.html", form=form, pagination=pagination,

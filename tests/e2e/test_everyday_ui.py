@@ -13,8 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, VIEWPORTS, assert_reflows
-from tests.e2e.helpers import exact, gettext_for
+from tests.e2e.helpers import exact, gettext_for, mail_link
 from tests.spaces_helpers import make_booking, make_space
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 pytestmark = pytest.mark.e2e
 
@@ -144,7 +146,7 @@ def test_series_form_without_javascript_shows_the_fields_of_the_chosen_repetitio
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])
-def test_confirmation_page_adds_to_calendar_and_shows_the_link(new_page, make, axe_check, screenshot, lang):
+def test_confirmation_page_adds_to_calendar_and_shows_the_link(new_page, make, outbox, axe_check, screenshot, lang):
     _ = gettext_for(lang)
     occurrence = make.occurrence(title_en="Networking meeting")
     page = new_page(locale=f"{lang}-FI")
@@ -153,6 +155,11 @@ def test_confirmation_page_adds_to_calendar_and_shows_the_link(new_page, make, a
     page.locator("#email").fill("maija@kontula.example")
     page.locator("#consent").check()
     page.get_by_role("button", name=exact(_("Register"))).click()
+    # An anonymous registrant is told to check their email (the same answer for a known address);
+    # the mail's link opens the confirmation page.
+    expect(page.get_by_role("heading", level=1)).to_have_text(_("Check your email"))
+    [mail] = outbox(kind="registration_confirmed", recipient="maija@kontula.example")
+    page.goto(mail_link(mail, r"^/registrations/manage/"))
     expect(page.get_by_role("heading", level=1)).to_have_text(_("Your registration"))
     main = page.get_by_role("main")
     expect(main.get_by_role("link", name=re.compile("^" + re.escape(_("Add to Google Calendar"))))).to_be_visible()
@@ -189,7 +196,12 @@ def test_phone_width_staff_menu_participants_and_week_grid(new_page, make, app, 
     axe_check(page)
     page.screenshot(path=str(ARTIFACTS / "staff-menu-open-fi-mobile.png"), full_page=True)
 
-    page.goto(f"/meetings/occurrences/{occurrence.id}/participants")
+    # Attendance is marked once a meeting has started: a meeting that began an hour ago.
+    held = make.series(start_local=datetime.now(HELSINKI).replace(tzinfo=None, microsecond=0) - timedelta(hours=1),
+                       occurrences=1, title_en="Held meeting")
+    held_occurrence = make.occurrences(held)[0]
+    make.registration(held_occurrence, name="Maija Meikäläinen")
+    page.goto(f"/meetings/occurrences/{held_occurrence.id}/participants")
     radio = page.get_by_role("radio", name=_("Present")).first
     expect(radio).to_be_visible()
     box = radio.bounding_box()

@@ -146,7 +146,7 @@ def test_query_count_does_not_grow_with_the_data(make, app, client, count_querie
     small = count()
     last = add(18)
     assert count() == small
-    assert small <= 5
+    assert small <= 6  # a series feed also reads its earlier segments (split at effective_from)
 
 
 def test_calendars_page_query_count_and_links(make, client, count_queries, make_space):

@@ -147,7 +147,7 @@ def test_report_includes_guidance_with_a_constant_number_of_queries(app, make, c
     with app.app_context():
         with count_queries() as counter:
             cooperation_report(db.session, date(day.year, 1, 1), date(day.year + 1, 12, 31))
-        assert sum(1 for s in counter.statements if not s.lstrip().upper().startswith("BEGIN")) == 12
+        assert sum(1 for s in counter.statements if not s.lstrip().upper().startswith("BEGIN")) == 15  # 10 + 3 outcomes + 2 guidance
 
 
 def test_report_page_and_api_show_guidance(app, client, make, login):

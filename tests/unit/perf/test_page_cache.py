@@ -51,7 +51,9 @@ def test_cache_hit_is_one_query(client, make, count_queries):
     client.get("/meetings")
     with count_queries() as counter:
         assert client.get("/meetings").status_code == 200
-    assert counter.count == 0  # only the versions read, sent on a pooled DBAPI connection of its own
+    # No page rendering: only the session check (the user's session version, which logout and a
+    # password reset bump) and the versions read, the latter on a pooled DBAPI connection of its own.
+    assert counter.count <= 2
 
 
 def test_logged_in_pages_are_not_cached(client, make, login):
@@ -129,4 +131,6 @@ def test_staff_list_hit_sends_no_orm_statement(app, client, make, login, count_q
     client.get("/meetings/manage")
     with count_queries() as counter:
         assert client.get("/meetings/manage").status_code == 200
-    assert counter.count == 0  # only the versions read, sent on a pooled DBAPI connection of its own
+    # No page rendering: only the session check (the user's session version, which logout and a
+    # password reset bump) and the versions read, the latter on a pooled DBAPI connection of its own.
+    assert counter.count <= 2

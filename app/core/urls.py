@@ -16,3 +16,15 @@ def is_web_url(value: str | None) -> bool:
         return False
     parts = urlsplit(value)
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """The absolute address of a page, for mails, feeds and the API: ``BASE_URL`` + the route.
+
+    Built from the URL map (what ``url_for(_external=True)`` does) but on ``BASE_URL``, so that it
+    is the same inside a request, behind a proxy and in a cron command without one.
+    """
+    from flask import current_app
+
+    adapter = current_app.url_map.bind("kohtaamo.invalid", url_scheme="https")
+    return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
@@ -85,10 +86,10 @@ def _past_month_days(today: date, months: int = 4) -> list[date]:
 
 def load_demo_history(now: datetime | None = None) -> None:
     """Add the past series with its attendance, feedback and topics (idempotent)."""
-    from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackResponse, TopicProposal, TopicVote
+    from app.feedback.models import TopicProposal, TopicVote
     from app.feedback.services import ensure_form
     from app.meetings import services as meetings
-    from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
+    from app.meetings.models import MeetingOccurrence, MeetingSeries
     from app.meetings.recurrence import localize
 
     if db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.title_fi == HISTORY_TITLE_FI)):
@@ -133,61 +134,87 @@ def load_demo_history(now: datetime | None = None) -> None:
     form = ensure_form(series, actor=staff)
     questions = {q.key: q for q in db.session.scalars(select(FeedbackQuestion)
                                                       .where(FeedbackQuestion.form_id == form.id))}
-    rating_keys = ("usefulness", "influence", "networking", "communication", "continuity")
     theme_keys = [k for k in ("co-development", "grant-guidance", "resident-spaces", "communication") if k in themes]
 
+    feedback = _FeedbackSetup(form.id, questions, theme_keys)
     for index, occurrence in enumerate(occurrences):
-        ended = occurrence.ends_at
-        registered = [i for i in range(len(PEOPLE)) if (i + index) % 5 != 0 or i < 2]
-        answered = 0
-        for person_index in registered:
-            name, email, org_index, locale = PEOPLE[person_index]
-            user = users.get(email)
-            no_show = person_index in NO_SHOWS[index % len(NO_SHOWS)]
-            registration = Registration(
-                occurrence_id=occurrence.id, user_id=user.id if user else None, name=name, email=email,
-                organization_id=orgs[org_index].id if org_index is not None and orgs[org_index] else None,
-                organization_name=None if org_index is not None else "Vapaaehtoisverkosto",
-                seats=1, status="confirmed", show_on_participant_list=person_index % 2 == 0,
-                consent_at=occurrence.starts_at - timedelta(days=7), locale=locale,
-                manage_secret=secrets.token_hex(16), attendance="no_show" if no_show else "present",
-                created_at=occurrence.starts_at - timedelta(days=10 - person_index % 5))
-            db.session.add(registration)
-            occurrence.seats_taken += 1
-            db.session.flush()
-            if no_show:
-                continue
-            invitation = FeedbackInvitation(occurrence_id=occurrence.id, registration_id=registration.id,
-                                            form_id=form.id, secret=secrets.token_hex(16), locale=locale,
-                                            sent_at=ended + timedelta(hours=2), closes_at=ended + timedelta(days=14))
-            db.session.add(invitation)
-            db.session.flush()
-            if answered >= len(RATINGS) or (person_index + index) % 4 == 3:
-                continue  # invited, did not answer: the response rate is not 100 %
-            row = RATINGS[(answered + index) % len(RATINGS)]
-            response = FeedbackResponse(invitation_id=invitation.id, occurrence_id=occurrence.id, form_id=form.id,
-                                        registration_id=registration.id, locale=locale,
-                                        submitted_at=ended + timedelta(hours=5 + answered))
-            db.session.add(response)
-            db.session.flush()
-            for key, rating in zip(rating_keys, row):
-                if key in questions:
-                    db.session.add(FeedbackAnswer(response_id=response.id, question_id=questions[key].id,
-                                                  rating=rating))
-            if "themes_to_continue" in questions and theme_keys:
-                picks = [theme_keys[(answered + index) % len(theme_keys)],
-                         theme_keys[(answered + index + 1) % len(theme_keys)]]
-                db.session.add(FeedbackAnswer(response_id=response.id, question_id=questions["themes_to_continue"].id,
-                                              choices=sorted(set(picks))))
-            if "city_next" in questions:
-                db.session.add(FeedbackAnswer(response_id=response.id, question_id=questions["city_next"].id,
-                                              text=TEXTS[(answered + index) % len(TEXTS)]))
-            invitation.responded_at = response.submitted_at
-            answered += 1
+        _load_attendance(index, occurrence, users, orgs, feedback)
     db.session.flush()
 
     _load_topics(occurrences, staff, users, orgs, TopicProposal, TopicVote)
     db.session.flush()
+
+
+RATING_KEYS = ("usefulness", "influence", "networking", "communication", "continuity")
+
+
+@dataclass(frozen=True)
+class _FeedbackSetup:
+    """The history series' feedback form, its questions by key and the themes people may pick."""
+
+    form_id: int
+    questions: dict
+    theme_keys: list[str]
+
+
+def _load_attendance(index: int, occurrence, users, orgs, feedback: _FeedbackSetup) -> None:
+    """Registrations of one past date: present or no-show; the present are invited and most answer."""
+    from app.feedback.models import FeedbackInvitation
+    from app.meetings.models import Registration
+
+    registered = [i for i in range(len(PEOPLE)) if (i + index) % 5 != 0 or i < 2]
+    answered = 0
+    for person_index in registered:
+        name, email, org_index, locale = PEOPLE[person_index]
+        user = users.get(email)
+        no_show = person_index in NO_SHOWS[index % len(NO_SHOWS)]
+        registration = Registration(
+            occurrence_id=occurrence.id, user_id=user.id if user else None, name=name, email=email,
+            organization_id=orgs[org_index].id if org_index is not None and orgs[org_index] else None,
+            organization_name=None if org_index is not None else "Vapaaehtoisverkosto",
+            seats=1, status="confirmed", show_on_participant_list=person_index % 2 == 0,
+            consent_at=occurrence.starts_at - timedelta(days=7), locale=locale,
+            manage_secret=secrets.token_hex(16), attendance="no_show" if no_show else "present",
+            created_at=occurrence.starts_at - timedelta(days=10 - person_index % 5))
+        db.session.add(registration)
+        occurrence.seats_taken += 1
+        db.session.flush()
+        if no_show:
+            continue
+        ended = occurrence.ends_at
+        invitation = FeedbackInvitation(occurrence_id=occurrence.id, registration_id=registration.id,
+                                        form_id=feedback.form_id, secret=secrets.token_hex(16), locale=locale,
+                                        sent_at=ended + timedelta(hours=2), closes_at=ended + timedelta(days=14))
+        db.session.add(invitation)
+        db.session.flush()
+        if answered >= len(RATINGS) or (person_index + index) % 4 == 3:
+            continue  # invited, did not answer: the response rate is not 100 %
+        _answer(invitation, registration, answered + index, feedback, ended + timedelta(hours=5 + answered))
+        answered += 1
+
+
+def _answer(invitation, registration, variant: int, feedback: _FeedbackSetup, submitted_at: datetime) -> None:
+    """One feedback response: ratings, themes to continue and a free text, varied by ``variant``."""
+    from app.feedback.models import FeedbackAnswer, FeedbackResponse
+
+    questions = feedback.questions
+    response = FeedbackResponse(invitation_id=invitation.id, occurrence_id=invitation.occurrence_id,
+                                form_id=feedback.form_id, registration_id=registration.id,
+                                locale=invitation.locale, submitted_at=submitted_at)
+    db.session.add(response)
+    db.session.flush()
+    for key, rating in zip(RATING_KEYS, RATINGS[variant % len(RATINGS)]):
+        if key in questions:
+            db.session.add(FeedbackAnswer(response_id=response.id, question_id=questions[key].id, rating=rating))
+    theme_keys = feedback.theme_keys
+    if "themes_to_continue" in questions and theme_keys:
+        picks = {theme_keys[variant % len(theme_keys)], theme_keys[(variant + 1) % len(theme_keys)]}
+        db.session.add(FeedbackAnswer(response_id=response.id, question_id=questions["themes_to_continue"].id,
+                                      choices=sorted(picks)))
+    if "city_next" in questions:
+        db.session.add(FeedbackAnswer(response_id=response.id, question_id=questions["city_next"].id,
+                                      text=TEXTS[variant % len(TEXTS)]))
+    invitation.responded_at = response.submitted_at
 
 
 def _load_topics(occurrences, staff, users, orgs, TopicProposal, TopicVote) -> None:

@@ -1,4 +1,4 @@
-"""Meetings as iCalendar events: the one mapping from the database to :mod:`app.calendar.ical`.
+"""Meetings as iCalendar events: the one mapping from the database to :mod:`app.scheduling.ical`.
 
 Feeds, "add to my calendar" and email invitations all go through here so that a client sees the
 same UID, SEQUENCE, times and RECURRENCE-IDs whichever way an event reached it.
@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.calendar.ical import Attendee, Event, Organizer, Override
+from app.scheduling.ical import Attendee, Event, Organizer, Override
 from app.core.i18n import localized
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingSeriesSegment
 from app.meetings.segments import Segment, bounded_rule, in_gap, nominal, occurrence_uid, segment_uid
 from app.meetings.segments import shape as shape_of

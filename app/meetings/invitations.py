@@ -3,7 +3,7 @@ their registration or the occurrence is cancelled. Mail with ``enqueue(..., ics=
 from __future__ import annotations
 
 from app.calendar.events import occurrence_event, service_organizer
-from app.calendar.ical import build_invitation
+from app.scheduling.ical import build_invitation
 from app.meetings.models import Registration
 
 

@@ -24,7 +24,8 @@ from app.core.i18n import localized
 from app.core.auth import require_staff
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.meetings import recurrence, series_split, space_bookings
+from app import scheduling as recurrence
+from app.meetings import series_split, space_bookings
 from app.meetings.models import (MEETING_LANGUAGES, SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme,
                                  Registration)
 from app.spaces.models import Space

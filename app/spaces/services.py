@@ -41,7 +41,7 @@ from app.core.auth import require_staff
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.mail.services import enqueue
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.spaces.models import Booking, BookingRequest, Space, SpaceException
 
 UTC = timezone.utc

@@ -21,7 +21,7 @@ from app.core.forms import populate_errors
 from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.spaces import buffer, confirmations, request_actions, services
 from app.spaces.ownership import owner_of, owners_of
 from app.spaces.forms import (ApproveForm, BookingForm, CancelForm, DeclineForm, ExceptionForm, FinderForm, MoveForm,

@@ -28,7 +28,7 @@ from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.guidance.models import GuidanceHour, GuidanceWindow
 from app.guidance.services import space_bookings
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.meetings.models import MeetingTheme
 from app.spaces.models import Space
 

@@ -1,0 +1,80 @@
+"""What a rule says, classified into the patterns that have a sentence in :mod:`app.scheduling.words`."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.scheduling.rrule import _WORKDAYS, _Rule
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a rule says, in the terms that the sentences use."""
+
+    kind: str  # daily | weekly | monthdays | nth | nth_workday | yearly_dates | yearly_nth | custom
+    interval: int = 1
+    weekdays: tuple[int, ...] = ()
+    monthdays: tuple[int, ...] = ()
+    nth: tuple[tuple[int, int], ...] = ()  # (position, weekday)
+    position: int = 0
+    dates: tuple[tuple[int, int], ...] = ()  # (month, day)
+    months: tuple[int, ...] = ()
+
+
+_POSITIONS = (1, 2, 3, 4, 5, -1, -2)
+
+
+def _shape(rule: _Rule, start: datetime) -> _Shape:
+    """Classify a rule into the patterns that have a sentence; anything else is ``custom``."""
+    custom = _Shape("custom")
+    plain = tuple(wd for n, wd in rule.byday if n is None)
+    positioned = tuple((n, wd) for n, wd in rule.byday if n is not None)
+    if any(n not in _POSITIONS for n, _ in positioned) or any(p not in _POSITIONS for p in rule.bysetpos):
+        return custom
+    i = rule.interval
+    if rule.freq == "DAILY":
+        if not (rule.byday or rule.bymonthday or rule.bymonth or rule.bysetpos):
+            return _Shape("daily", i)
+        if plain and i == 1 and not (rule.bymonthday or rule.bymonth or rule.bysetpos):
+            return _Shape("weekly", 1, weekdays=plain)  # daily on given weekdays = every week on them
+        return custom
+    if rule.freq == "WEEKLY":
+        if rule.bymonth or rule.bysetpos:
+            return custom
+        return _Shape("weekly", i, weekdays=plain or (start.weekday(),))
+    if rule.freq == "MONTHLY":
+        if rule.bymonth:
+            return custom
+        if not rule.byday:
+            if rule.bysetpos:
+                return custom
+            days = rule.bymonthday or (start.day,)
+            if all(d > 0 for d in days) or (len(days) == 1 and days[0] in (-1, -2)):
+                return _Shape("monthdays", i, monthdays=days)
+            return custom
+        if rule.bymonthday:
+            return custom
+        if positioned and not rule.bysetpos:
+            return _Shape("nth", i, nth=positioned)
+        if len(rule.bysetpos) == 1:
+            if len(plain) == 1:
+                return _Shape("nth", i, nth=((rule.bysetpos[0], plain[0]),))
+            if set(plain) == _WORKDAYS:
+                return _Shape("nth_workday", i, position=rule.bysetpos[0])
+        return custom
+    # YEARLY
+    if not rule.byday and not rule.bysetpos:
+        if rule.bymonthday and not rule.bymonth:
+            return custom  # the given days of every month: a monthly rule in disguise
+        months = rule.bymonth or (start.month,)
+        days = rule.bymonthday or (start.day,)
+        if any(d < 0 for d in days):
+            return custom
+        dates = tuple((m, d) for m in months for d in days if d <= calendar.monthrange(2000, m)[1])
+        return _Shape("yearly_dates", i, dates=dates) if dates else custom
+    if rule.bymonth and not rule.bymonthday:
+        if positioned and not rule.bysetpos:
+            return _Shape("yearly_nth", i, nth=positioned, months=rule.bymonth)
+        if len(plain) == 1 and len(rule.bysetpos) == 1:
+            return _Shape("yearly_nth", i, nth=((rule.bysetpos[0], plain[0]),), months=rule.bymonth)
+    return custom

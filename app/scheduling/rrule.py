@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.scheduling.errors import (
@@ -105,9 +107,8 @@ def _parse_until(raw: str) -> tuple[str, date | datetime]:
     return ("utc", value.replace(tzinfo=_UTC)) if utc else ("local", value)
 
 
-@lru_cache(maxsize=512)
-def _parse(text: str) -> _Rule:
-    """Parse one RRULE (with or without the ``RRULE:`` prefix) and check its structure."""
+def _parts(text: str) -> dict[str, str]:
+    """The ``NAME=value`` parts of one RRULE text, upper case, each known part at most once."""
     body = text.strip()
     body = _PREFIX_RE.sub("", body, count=1).strip().rstrip(";").upper()
     if not body or any(c in body for c in "\r\n:"):
@@ -122,7 +123,11 @@ def _parse(text: str) -> _Rule:
         if key in parts:
             raise _invalid(MSG_REPEATED_PART, part=key)
         parts[key] = value
+    return parts
 
+
+def _freq(parts: dict[str, str]) -> str:
+    """FREQ, checked, with the parts that no rule of ours may have."""
     freq = parts.get("FREQ")
     if freq is None:
         raise _invalid(MSG_NO_FREQ)
@@ -136,16 +141,24 @@ def _parse(text: str) -> _Rule:
             raise RecurrenceError("unsupported", MSG_UNSUPPORTED, params={"part": part})
     if "COUNT" in parts and "UNTIL" in parts:
         raise _invalid(MSG_COUNT_AND_UNTIL)
+    return freq
 
+
+def _clock(parts: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    """BYHOUR, BYMINUTE and BYSECOND: at most one value each (at most once a day)."""
     clock = {}
     for part, high in (("BYHOUR", 23), ("BYMINUTE", 59), ("BYSECOND", 59)):
         values = _ints(part, parts[part], 0, high) if part in parts else ()
         if len(values) > 1:
             raise RecurrenceError("sub_daily", MSG_SUB_DAILY)
         clock[part] = values
+    return clock
 
+
+def _byday(raw: str | None, freq: str) -> tuple[tuple[int | None, int], ...]:
+    """BYDAY as (position or None, weekday), sorted; positions only in monthly and yearly rules."""
     byday_set: set[tuple[int | None, int]] = set()
-    for item in parts["BYDAY"].split(",") if "BYDAY" in parts else ():
+    for item in raw.split(",") if raw is not None else ():
         match = _BYDAY_RE.match(item.strip())
         if not match:
             raise _invalid(MSG_BAD_VALUE, part="BYDAY", value=item.strip())
@@ -160,26 +173,41 @@ def _parse(text: str) -> _Rule:
     if len(positions) > 1:
         # dateutil would AND the two kinds together and RFC 5545 ORs them: refuse the ambiguity.
         raise _invalid(MSG_POSITION_MIX)
+    return tuple(byday)
 
-    bymonthday = _ints("BYMONTHDAY", parts["BYMONTHDAY"], 1, 31, signed=True) if "BYMONTHDAY" in parts else ()
+
+def _optional(parts: dict[str, str], part: str, read: Callable[..., Any], *args: Any, default: Any = None,
+              **kwargs: Any) -> Any:
+    """``read(part, parts[part], *args)`` when the rule gives ``part``, else ``default``."""
+    return read(part, parts[part], *args, **kwargs) if part in parts else default
+
+
+@lru_cache(maxsize=512)
+def _parse(text: str) -> _Rule:
+    """Parse one RRULE (with or without the ``RRULE:`` prefix) and check its structure."""
+    parts = _parts(text)
+    freq = _freq(parts)
+    clock = _clock(parts)
+    byday = _byday(parts.get("BYDAY"), freq)
+    bymonthday = _optional(parts, "BYMONTHDAY", _ints, 1, 31, signed=True, default=())
     if bymonthday and freq == "WEEKLY":
         raise _invalid(MSG_MONTHDAY_WEEKLY)
-    bymonth = _ints("BYMONTH", parts["BYMONTH"], 1, 12) if "BYMONTH" in parts else ()
-    bysetpos = _ints("BYSETPOS", parts["BYSETPOS"], 1, 366, signed=True) if "BYSETPOS" in parts else ()
+    bymonth = _optional(parts, "BYMONTH", _ints, 1, 12, default=())
+    bysetpos = _optional(parts, "BYSETPOS", _ints, 1, 366, signed=True, default=())
     # BYHOUR and friends do not count: they can only repeat the start's time and are dropped.
     if bysetpos and not (byday or bymonthday or bymonth):
         raise _invalid(MSG_SETPOS_ALONE)
 
     return _Rule(
         freq=freq,
-        interval=_int("INTERVAL", parts["INTERVAL"], 1, 1000) if "INTERVAL" in parts else 1,
-        count=_int("COUNT", parts["COUNT"], 1, 999_999) if "COUNT" in parts else None,
+        interval=_optional(parts, "INTERVAL", _int, 1, 1000, default=1),
+        count=_optional(parts, "COUNT", _int, 1, 999_999),
         until=_parse_until(parts["UNTIL"]) if "UNTIL" in parts else None,
-        byday=tuple(byday),
+        byday=byday,
         bymonthday=bymonthday,
         bymonth=bymonth,
         bysetpos=bysetpos,
-        wkst=_weekday("WKST", parts["WKST"]) if "WKST" in parts else None,
+        wkst=_optional(parts, "WKST", _weekday),
         byhour=clock["BYHOUR"],
         byminute=clock["BYMINUTE"],
         bysecond=clock["BYSECOND"],

@@ -27,7 +27,8 @@ property tests compare them), except that for ``WEEKLY`` + ``BYSETPOS`` the firs
 week as the RFC says, where dateutil starts it at DTSTART.
 
 Error messages are constant English sentences with ``%(name)s`` placeholders; the caller
-translates ``error.message`` and interpolates ``error.params``.
+translates ``error.message`` and interpolates ``error.params`` (services and views:
+``app.core.rule_errors.to_validation_error``).
 
 Modules, one job each: :mod:`~app.scheduling.zones` (time zones, wall-clock times),
 :mod:`~app.scheduling.rrule` (parse/format one RRULE), :mod:`~app.scheduling.expansion` (check and

@@ -7,7 +7,7 @@ PORT ?= 5000
 # HOST/PORT go to every flask command: the default BASE_URL (links in mails, feeds) follows them.
 FLASK := HOST=$(HOST) PORT=$(PORT) $(PY) -m flask --app wsgi
 
-.PHONY: run test serve install install-dev translations compile-translations extract-translations bench clean
+.PHONY: run test lint-imports serve install install-dev translations compile-translations extract-translations bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,12 @@ run: install
 	$(FLASK) demo load
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev
+test: install-dev lint-imports
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+# The layer rule (.importlinter): imports only go downward; a violation fails `make test`.
+lint-imports: install-dev
+	PYTHONPATH=. $(VENV)/bin/lint-imports
 
 # Production-like: several gunicorn workers (set DATABASE_URL and REDIS_URL); run
 # `flask mail deliver` as a second process.

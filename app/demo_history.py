@@ -90,7 +90,7 @@ def load_demo_history(now: datetime | None = None) -> None:
     from app.feedback.services import ensure_form
     from app.meetings import services as meetings
     from app.meetings.models import MeetingOccurrence, MeetingSeries
-    from app.meetings.recurrence import localize
+    from app.scheduling import localize
 
     if db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.title_fi == HISTORY_TITLE_FI)):
         return

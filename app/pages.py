@@ -8,7 +8,7 @@ from app.core.page_cache import cached_page
 from app.core.i18n import LANGUAGES
 from app.extensions import db
 from app.meetings.content import PAGES as MEETING_PAGES
-from app.web import safe_next
+from app.core.web_safety import safe_next
 
 bp = Blueprint("pages", __name__)
 

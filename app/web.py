@@ -1,8 +1,6 @@
 """Request hooks shared by every page: security headers, template helpers, language."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Flask, abort, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
@@ -10,10 +8,7 @@ from werkzeug.routing import IntegerConverter
 from app.core.dates import register_date_filters
 from app.core.districts import district_name
 from app.core.i18n import LANGUAGES, current_language, localized, to_local
-
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-       "base-uri 'self'; object-src 'none'")
+from app.core.web_safety import security_header_values
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
@@ -38,26 +33,6 @@ class BoundedIntConverter(IntegerConverter):
 def _has_nul(values) -> bool:
     # A multipart part with an unreadable name has the key None.
     return any("\x00" in (key or "") or any("\x00" in (v or "") for v in vs) for key, vs in values.lists())
-
-
-def safe_next(target: str | None, default: str = "/") -> str:
-    """Only same-site relative paths are followed after login or a language switch."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
-
-
-def security_header_values(app: Flask) -> list[tuple[str, str]]:
-    """The security headers of every response (the calendar fast path sends them too)."""
-    values = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
-              ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
-              ("Permissions-Policy", "geolocation=(), camera=(), microphone=()")]
-    if app.config["BASE_URL"].startswith("https://"):
-        values.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
-    return values
 
 
 def register_web_hooks(app: Flask) -> None:

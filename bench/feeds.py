@@ -2,7 +2,7 @@
 
 Prints, in one run (about a minute on the 2-CPU build machine):
 
-1. Build time of a whole feed of 1,000 and 10,000 events: app/calendar/ical.py from Event objects,
+1. Build time of a whole feed of 1,000 and 10,000 events: app/scheduling/ical.py from Event objects,
    from cached blocks (a warm feed cache after one series changed), and the ``icalendar`` package
    alone (the approach and events of ``bench/feeds_serializer.py``).
 2. HTTP requests per second, served by gunicorn (2 sync workers, the production server of
@@ -59,7 +59,7 @@ def server_app():
 def serialiser_figures() -> None:
     from feeds_serializer import make_events, with_icalendar
 
-    from app.calendar.ical import build_calendar, serialize_event
+    from app.scheduling.ical import build_calendar, serialize_event
 
     def best_of(runs: int, build) -> tuple[float, int]:
         times = []

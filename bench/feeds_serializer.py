@@ -1,4 +1,4 @@
-"""Feed serialisation speed: app/calendar/ical.py against the icalendar package building the same events.
+"""Feed serialisation speed: app/scheduling/ical.py against the icalendar package building the same events.
 
 Run from the repository root: ``.venv/bin/python bench/feeds_serializer.py``. Prints, for 1,000 and
 10,000 events, the best of 3 wall-clock times for a whole feed (VCALENDAR bytes): ical.py from
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import icalendar  # noqa: E402
 
-from app.calendar.ical import (  # noqa: E402
+from app.scheduling.ical import (  # noqa: E402
     HELSINKI_VTIMEZONE, Event, Override, build_calendar, serialize_event,
 )
 

@@ -12,7 +12,7 @@ import pytest
 from app.accounts import services as accounts
 from app.accounts.models import Organization, User
 from app.extensions import db
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
 
 PASSWORD = "correct-horse-battery"

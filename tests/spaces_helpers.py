@@ -20,7 +20,7 @@ def hel(*args: int) -> datetime:
 
 def next_weekday(weekday: int, *, weeks: int = 1, today: date | None = None) -> date:
     """A date ``weeks`` weeks ahead on ``weekday`` (0 = Monday) that is not a Finnish holiday."""
-    from app.meetings.recurrence import is_holiday
+    from app.scheduling import is_holiday
 
     today = today or datetime.now(HEL).date()
     day = today + timedelta(days=7 * weeks + (weekday - today.weekday()) % 7)

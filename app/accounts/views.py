@@ -17,7 +17,7 @@ from app.errors import DomainError
 from app.core.confirm import Confirmation, confirm_page, confirmed
 from app.extensions import db, limiter
 from app.mail.services import enqueue
-from app.web import safe_next
+from app.core.web_safety import safe_next
 
 bp = Blueprint("accounts", __name__)
 

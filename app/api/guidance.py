@@ -18,7 +18,7 @@ from app.errors import ValidationError
 from app.guidance.models import GuidanceHour
 from app.guidance.services import appointments as booking
 from app.guidance.services import hours, slots as slot_service
-from app.meetings import recurrence
+from app import scheduling as recurrence
 
 _API_FIELD = {"start_local": "start", "title_fi": "title.fi", "title_sv": "title.sv", "title_en": "title.en",
               "description_fi": "description.fi", "description_sv": "description.sv",

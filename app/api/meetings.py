@@ -16,7 +16,9 @@ from app.core.i18n import localized_dict
 from app.core.types import utcnow
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.meetings import recurrence, rule_text, services
+from app import scheduling as recurrence
+from app.meetings import services
+from app.scheduling import rule_text
 from app.meetings.content import MEETINGS
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 

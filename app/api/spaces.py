@@ -32,7 +32,7 @@ def _local(value: datetime | None, tz: str) -> datetime | None:
     """A naive time from a client is the space's wall-clock time."""
     if value is None or value.tzinfo is not None:
         return value
-    from app.meetings.recurrence import localize
+    from app.scheduling import localize
 
     return localize(value, tz)
 

@@ -24,7 +24,7 @@ from app.calendar.views import PUBLIC_MAX_AGE
 from app.core.i18n import LANGUAGES
 from app.core.versions import versions
 from app.meetings.content import MEETINGS
-from app.web import security_header_values
+from app.core.web_safety import security_header_values
 
 _PATH = re.compile(r"/calendar/(?:meetings|series/(?P<series>[1-9][0-9]{0,9}))\.ics")
 

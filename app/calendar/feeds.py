@@ -50,8 +50,8 @@ from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts.models import Organization, User
-from app.calendar.events import booking_event, listed_in_feeds, occurrence_event, series_events
-from app.calendar.ical import build_calendar, serialize_event
+from app.meetings.calendar_events import booking_event, listed_in_feeds, occurrence_event, series_events
+from app.scheduling.ical import build_calendar, serialize_event
 from app.core.i18n import LANGUAGES, localized
 from app.core.versions import on_clear, version
 from app.extensions import db

@@ -22,7 +22,7 @@ def warm_up(app: Flask) -> None:
     """Import every module, load catalogues and locale data, compile every template, configure
     the mappers and answer a few public pages; then close the database connections so that no
     connection is shared by forked workers."""
-    import app as package
+    package = importlib.import_module(app.import_name)  # the composition root, found at run time: core imports no feature
     from babel import Locale
     from flask_babel import force_locale, format_datetime, get_translations
     from sqlalchemy import inspect

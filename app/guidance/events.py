@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.calendar.ical import Event, build_invitation
+from app.scheduling.ical import Event, build_invitation
 from app.core.i18n import localized
 from app.guidance.models import GuidanceAppointment, GuidanceHour
 

@@ -1,7 +1,7 @@
 """Guidance hours, their dated windows, the appointments booked into slots, adviser feed keys.
 
 A guidance hour is a recurring window (local wall-clock start + IANA zone + optional RRULE, the
-rules of :mod:`app.meetings.recurrence`) cut into slots of ``slot_minutes``. Each date of the rule
+rules of :mod:`app.scheduling`) cut into slots of ``slot_minutes``. Each date of the rule
 is materialised as a :class:`GuidanceWindow` so that a resident space booking, a cancellation of
 one date and the adviser's day view have a row to hang on.
 

@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.calendar.ical import build_calendar
+from app.scheduling.ical import build_calendar
 from app.core.auth import role_required
 from app.core.forms import populate_errors
 from app.core.i18n import LANGUAGES, current_language, localized

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.core.forms import DateField, DateTimeLocalField  # bounded years (app.core.dates)
 from app.core.districts import district_choices
 from app.core.i18n import current_language, localized
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.meetings.models import MEETING_LANGUAGES, MeetingSeries
 
 

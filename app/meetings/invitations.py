@@ -2,8 +2,8 @@
 their registration or the occurrence is cancelled. Mail with ``enqueue(..., ics=, ics_method=)``."""
 from __future__ import annotations
 
-from app.calendar.events import occurrence_event, service_organizer
-from app.calendar.ical import build_invitation
+from app.meetings.calendar_events import occurrence_event, service_organizer
+from app.scheduling.ical import build_invitation
 from app.meetings.models import Registration
 
 

@@ -1,6 +1,6 @@
 """Meeting series, their materialised occurrences and registrations.
 
-A series is a local wall-clock start + IANA zone + optional RRULE (see ``recurrence.py``).
+A series is a local wall-clock start + IANA zone + optional RRULE (see :mod:`app.scheduling`).
 Occurrences are materialised up to a horizon so that seats, registrations, bookings and feedback
 have a row to hang on; each keeps the instant the rule gave it (``recurrence_id``, the
 iCalendar RECURRENCE-ID) even when staff move it.

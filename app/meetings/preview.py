@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.extensions import db
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.meetings.models import MeetingSeries
 from app.spaces import services as spaces
 from app.spaces.models import Space

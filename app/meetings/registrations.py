@@ -333,7 +333,7 @@ def _mail_context(registration: Registration) -> dict[str, Any]:
 
 
 def _location(series: MeetingSeries) -> str:
-    from app.calendar.events import location_text
+    from app.meetings.calendar_events import location_text
 
     return location_text(series) or ""
 

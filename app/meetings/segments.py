@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from app.meetings import recurrence
+from app import scheduling as recurrence
 
 UTC = timezone.utc
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.meetings.models import MeetingSeries, MeetingSeriesSegment
 from app.meetings.segments import segment_uid, split_at
 

@@ -13,18 +13,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.core.audit import audit
+from app.core.rule_errors import message as recurrence_message
 from app.core.districts import DISTRICTS
 from app.core.i18n import localized
 from app.core.auth import require_staff
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.meetings import recurrence, series_split, space_bookings
+from app import scheduling as recurrence
+from app.meetings import series_split, space_bookings
 from app.meetings.models import (MEETING_LANGUAGES, SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme,
                                  Registration)
 from app.spaces.models import Space
@@ -92,20 +94,6 @@ MAX_CAPACITY = 10_000
 MAX_DURATION = 24 * 60
 MAX_CLOSES_BEFORE = 60 * 24 * 60  # 60 days
 MAX_PAST_START_DAYS = 365
-
-
-def recurrence_message(error: recurrence.RecurrenceError) -> str:
-    """The error's message in the current language, its parameters filled in (dates as 4.12.2026)."""
-    def human(value: Any) -> Any:
-        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-            try:
-                day = date.fromisoformat(value)
-            except ValueError:
-                return value
-            return f"{day.day}.{day.month}.{day.year}"
-        return value
-
-    return gettext(error.message, **{key: human(value) for key, value in error.params.items()})
 
 
 def _is_staff(actor: Any) -> bool:
@@ -526,7 +514,7 @@ def manage_url(registration: Registration) -> str:
 
 
 def _notify(registrations: list[Registration], template: str, method: str, **context: Any) -> int:
-    from app.calendar.events import location_text
+    from app.meetings.calendar_events import location_text
     from app.mail.services import enqueue
     from app.meetings.invitations import registration_invitation
 

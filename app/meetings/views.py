@@ -19,9 +19,11 @@ from app.core.i18n import current_language
 from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.meetings import recurrence, rule_text, services, space_bookings
+from app import scheduling as recurrence
+from app.meetings import services, space_bookings
 from app.meetings.content import MEETINGS, PAGES as MEETING_PAGES
-from app.meetings import recurrence, services, space_bookings, space_status
+from app.meetings import services, space_bookings, space_status
+from app.scheduling import rule_text
 from app.meetings.forms import (CancelOccurrenceForm, MeetingFilterForm, MoveOccurrenceForm, SeriesForm,
                                 StatusForm, ThemeForm)
 from app.meetings.preview import Preview, build_preview, chosen_space

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.accounts.models import Organization, User
 from app.core.types import utcnow
 from app.extensions import db
-from app.meetings.recurrence import is_holiday, localize
+from app.scheduling import is_holiday, localize
 from app.spaces import services
 from app.spaces.models import Space
 

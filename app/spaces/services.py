@@ -37,11 +37,12 @@ from app.accounts.models import Role, User
 from app.core.audit import audit
 from app.core.dates import format_duration
 from app.core.districts import DISTRICTS
+from app.core.rule_errors import to_validation_error
 from app.core.auth import require_staff
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.mail.services import enqueue
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.spaces.models import Booking, BookingRequest, Space, SpaceException
 
 UTC = timezone.utc
@@ -713,12 +714,6 @@ class RecurringResult:
     rrule: str | None = None
 
 
-def _recurrence_error(exc: recurrence.RecurrenceError) -> ValidationError:
-    message = _(exc.message, **exc.params) if exc.params else _(exc.message)
-    field_name = "rrule" if exc.field in ("rrule", "timezone") else exc.field
-    return ValidationError(message, field=field_name, code=exc.code)
-
-
 def occurrences_for(space: Space, start: datetime, end: datetime, rrule: str | None) -> tuple[str | None, list[Interval]]:
     """The canonical rule and the ``[start, end)`` intervals of a (possibly recurring) booking.
 
@@ -741,7 +736,7 @@ def occurrences_for(space: Space, start: datetime, end: datetime, rrule: str | N
         starts = recurrence.expand(start_local, space.timezone, canonical,
                                    limit=config["RECURRENCE_MAX_OCCURRENCES"])
     except recurrence.RecurrenceError as exc:
-        raise _recurrence_error(exc) from None
+        raise to_validation_error(exc, {"timezone": "rrule"}) from None
     length = end - start
     return canonical, [(s.astimezone(UTC), s.astimezone(UTC) + length) for s in starts]
 

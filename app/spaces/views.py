@@ -18,10 +18,11 @@ from app.core.confirm import confirm_page, confirmed
 from app.core.dates import format_clock, format_date, timespan
 from app.core.districts import DISTRICTS, district_choices
 from app.core.forms import populate_errors
+from app.core.rule_errors import to_validation_error
 from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.spaces import buffer, confirmations, request_actions, services
 from app.spaces.ownership import owner_of, owners_of
 from app.spaces.forms import (ApproveForm, BookingForm, CancelForm, DeclineForm, ExceptionForm, FinderForm, MoveForm,
@@ -315,12 +316,8 @@ def _recurrence_fields(form: BookingForm) -> str | None:
                                       count=form.count.data, until=form.until.data,
                                       max_count=current_app.config["RECURRENCE_MAX_OCCURRENCES"])
     except recurrence.RecurrenceError as exc:
-        from app.errors import ValidationError
-
-        field = {"freq": "repeat", "byday": "repeat", "monthly_mode": "repeat", "nth": "repeat"}.get(exc.field,
-                                                                                                   exc.field)
-        message = _(exc.message, **exc.params) if exc.params else _(exc.message)
-        raise ValidationError(message, field=field) from None
+        raise to_validation_error(exc, {"freq": "repeat", "byday": "repeat", "monthly_mode": "repeat",
+                                        "nth": "repeat"}) from None
 
 
 @bp.route("/<int:space_id>/bookings/new", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.spaces.models import Booking
 from tests.spaces_helpers import make_booking, make_space

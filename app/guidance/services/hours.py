@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -24,11 +23,12 @@ from app.accounts.models import User
 from app.core.audit import audit
 from app.core.auth import require_staff
 from app.core.i18n import LANGUAGES
+from app.core.rule_errors import message as rule_message
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.guidance.models import GuidanceHour, GuidanceWindow
 from app.guidance.services import space_bookings
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.meetings.models import MeetingTheme
 from app.spaces.models import Space
 
@@ -125,7 +125,7 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
         zone = recurrence.validate_timezone(raw.get("timezone") or "Europe/Helsinki")
         data["timezone"] = zone.key
     except recurrence.RecurrenceError as exc:
-        errors.add("timezone", gettext(exc.message, **exc.params))
+        errors.add("timezone", rule_message(exc))
     start = _datetime(raw.get("start_local"))
     if start is None:
         errors.add("start_local", _l("Enter the start date and time.") if not raw.get("start_local")
@@ -214,7 +214,7 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
                                                        max_occurrences=MAX_WINDOWS,
                                                        horizon=timedelta(days=horizon_days()))
         except recurrence.RecurrenceError as exc:
-            errors.add({"start": "start_local"}.get(exc.field, exc.field), gettext(exc.message, **exc.params))
+            errors.add({"start": "start_local"}.get(exc.field, exc.field), rule_message(exc))
     if errors.fields:
         raise ValidationError(_l("Check the highlighted fields."), fields=errors.fields)
     return data

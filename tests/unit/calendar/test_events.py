@@ -1,8 +1,8 @@
 """The mapping from meetings to iCalendar events."""
 from datetime import datetime
 
-from app.calendar.events import occurrence_event, series_event
-from app.calendar.ical import build_calendar
+from app.meetings.calendar_events import occurrence_event, series_event
+from app.scheduling.ical import build_calendar
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
 from app.meetings.tokens import registration_from_token, registration_token

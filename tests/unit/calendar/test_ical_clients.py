@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.rrule import TU, WEEKLY, rrule, rrulestr
 
-from app.calendar.ical import HELSINKI_VTIMEZONE, Event, Override, build_calendar, build_invitation
+from app.scheduling.ical import HELSINKI_VTIMEZONE, Event, Override, build_calendar, build_invitation
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "tests" / "js" / "ical_check.mjs"

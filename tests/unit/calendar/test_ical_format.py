@@ -1,4 +1,4 @@
-"""Byte-level checks of app/calendar/ical.py, read back with the icalendar package as a second parser."""
+"""Byte-level checks of app/scheduling/ical.py, read back with the icalendar package as a second parser."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.calendar.ical import (
+from app.scheduling.ical import (
     HELSINKI_VTIMEZONE,
     Event,
     Override,
@@ -21,7 +21,7 @@ from app.calendar.ical import (
     serialize_event,
     vtimezone,
 )
-from app.calendar.ical import _rrule_vtimezone as vtimezone_from_rule
+from app.scheduling.vtimezone import _rrule_vtimezone as vtimezone_from_rule
 
 HEL = ZoneInfo("Europe/Helsinki")
 STAMP = datetime(2026, 9, 1, 8, 30, tzinfo=timezone.utc)

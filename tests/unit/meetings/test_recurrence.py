@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.meetings import recurrence as rec
-from app.meetings.recurrence import (
+from app.scheduling import expansion as rec
+from app.scheduling import (
     RecurrenceError,
     build_rrule,
     describe,

@@ -8,7 +8,7 @@ from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.meetings.recurrence import (
+from app.scheduling import (
     WEEKDAY_CODES,
     RecurrenceError,
     describe,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.meetings.forms import SeriesForm
 from app.meetings.models import MeetingSeries
 

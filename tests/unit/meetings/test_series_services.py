@@ -12,7 +12,8 @@ from app.core.audit import AuditEvent
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.mail.models import OutboxMessage
-from app.meetings import recurrence, services
+from app import scheduling as recurrence
+from app.meetings import services
 from app.meetings.models import MeetingOccurrence, Registration
 
 HEL = ZoneInfo("Europe/Helsinki")

@@ -1,4 +1,4 @@
-"""Meetings as iCalendar events: the one mapping from the database to :mod:`app.calendar.ical`.
+"""Meetings as iCalendar events: the one mapping from the database to :mod:`app.scheduling.ical`.
 
 Feeds, "add to my calendar" and email invitations all go through here so that a client sees the
 same UID, SEQUENCE, times and RECURRENCE-IDs whichever way an event reached it.
@@ -31,11 +31,11 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.calendar.ical import Attendee, Event, Organizer, Override
+from app.scheduling.ical import Attendee, Event, Organizer, Override
 from app.core.i18n import localized
-from app.meetings import recurrence
+from app import scheduling as recurrence
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingSeriesSegment
-from app.meetings.segments import Segment, bounded_rule, in_gap, nominal, occurrence_uid, segment_uid
+from app.meetings.segments import Segment, Shape, bounded_rule, in_gap, nominal, occurrence_uid, segment_uid
 from app.meetings.segments import shape as shape_of
 from app.spaces.models import Booking
 
@@ -117,6 +117,69 @@ def listed_in_feeds(series: MeetingSeries, occurrences: Sequence[MeetingOccurren
     return not occurrences or occurrences[0].status != "cancelled"
 
 
+def _single_event(segment: Segment, first: datetime, duration: timedelta, rows: list[MeetingOccurrence],
+                  common: dict, status: str) -> Event:
+    """A segment without RRULE: its one occurrence's current time and status."""
+    only = rows[0] if rows else None
+    start, end = first, first + duration
+    row_status = status
+    if only is not None:
+        start, end = only.starts_at, only.ends_at
+        if only.status == "cancelled":
+            row_status = "CANCELLED"
+    sequence = segment.sequence + (only.sequence if only is not None else 0)
+    return Event(uid=segment.uid, start=start, end=end, sequence=sequence, status=row_status, **common)
+
+
+def _exceptions(segment: Segment, run: list[datetime], shape: Shape, by_instant: dict[datetime, MeetingOccurrence],
+                duration: timedelta) -> tuple[list[datetime], list[Override]]:
+    """EXDATEs (skipped holidays, cancelled dates) and overrides (moved dates, unclear local times)
+    of one run of a rule."""
+    clock, tz = segment.start_local.time(), segment.timezone
+    holidays = set(shape.holidays)
+    exdates = [nominal(t, clock, tz) for t in run if t in holidays]
+    overrides: list[Override] = []
+    for instant in run:
+        row = by_instant.get(instant)
+        if row is not None and row.status == "cancelled":
+            exdates.append(nominal(instant, clock, tz))
+        elif row is not None and row.moved:
+            overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=row.starts_at,
+                                      end=row.ends_at, sequence=segment.sequence + row.sequence))
+        elif instant in shape.explicit and instant not in holidays:
+            overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=instant,
+                                      end=instant + duration))
+    return exdates, overrides
+
+
+def _rule_events(series: MeetingSeries, segment: Segment, shape: Shape, rows: list[MeetingOccurrence],
+                 duration: timedelta, common: dict, status: str) -> list[Event]:
+    """A segment with a RRULE: one event a run of dates between spring-gap dates, each of those alone."""
+    clock, tz = segment.start_local.time(), segment.timezone
+    by_instant = {o.recurrence_id.astimezone(UTC): o for o in rows}
+    holidays = set(shape.holidays)
+    events: list[Event] = []
+    # libical's iterator keeps the shifted hour after a date in the spring gap (every later
+    # date an hour off), so no RRULE runs across such a date: it stands alone, with its own
+    # UID, and the rule goes on under a new UID after it.
+    runs: list[list[datetime]] = [[]]
+    for instant in shape.instants:
+        if in_gap(instant, clock, tz):
+            if instant not in holidays:
+                events.append(_standalone(segment, instant, duration, by_instant.get(instant), common, status))
+            runs.append([])
+        else:
+            runs[-1].append(instant)
+    for index, run in enumerate(r for r in runs if r):
+        exdates, overrides = _exceptions(segment, run, shape, by_instant, duration)
+        first = run[0]
+        rrule = shape.rrule if len(runs) == 1 else bounded_rule(shape.rrule, run[-1], tz)
+        uid = segment.uid if index == 0 else segment_uid(series.uid, first)
+        events.append(Event(uid=uid, start=first, end=first + duration, sequence=segment.sequence,
+                            rrule=rrule, exdates=exdates, overrides=overrides, status=status, **common))
+    return events
+
+
 def series_events(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence], *, lang: str,
                   segments: Sequence[MeetingSeriesSegment] = (), categories: Iterable[str] = (),
                   last_modified: datetime | None = None) -> list[Event]:
@@ -144,7 +207,6 @@ def series_events(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence
     horizon = _horizon(series)
     events: list[Event] = []
     for segment in _segments(series, segments):
-        tz = segment.timezone
         duration = timedelta(minutes=segment.duration_minutes)
         shape = shape_of(segment, horizon=horizon, limit=limit)
         if not shape.instants:
@@ -152,49 +214,9 @@ def series_events(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence
         own = set(shape.instants)
         rows = [o for o in occurrences if o.recurrence_id.astimezone(UTC) in own]
         if shape.rrule is None:
-            only = rows[0] if rows else None
-            start, end = shape.instants[0], shape.instants[0] + duration
-            row_status = status
-            if only is not None:
-                start, end = only.starts_at, only.ends_at
-                if only.status == "cancelled":
-                    row_status = "CANCELLED"
-            sequence = segment.sequence + (only.sequence if only is not None else 0)
-            events.append(Event(uid=segment.uid, start=start, end=end, sequence=sequence, status=row_status,
-                                **common))
-            continue
-        clock = segment.start_local.time()
-        by_instant = {o.recurrence_id.astimezone(UTC): o for o in rows}
-        holidays = set(shape.holidays)
-        # libical's iterator keeps the shifted hour after a date in the spring gap (every later
-        # date an hour off), so no RRULE runs across such a date: it stands alone, with its own
-        # UID, and the rule goes on under a new UID after it.
-        runs: list[list[datetime]] = [[]]
-        for instant in shape.instants:
-            if in_gap(instant, clock, tz):
-                if instant not in holidays:
-                    events.append(_standalone(segment, instant, duration, by_instant.get(instant), common, status))
-                runs.append([])
-            else:
-                runs[-1].append(instant)
-        for index, run in enumerate(r for r in runs if r):
-            exdates = [nominal(t, clock, tz) for t in run if t in holidays]
-            overrides: list[Override] = []
-            for instant in run:
-                row = by_instant.get(instant)
-                if row is not None and row.status == "cancelled":
-                    exdates.append(nominal(instant, clock, tz))
-                elif row is not None and row.moved:
-                    overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=row.starts_at,
-                                              end=row.ends_at, sequence=segment.sequence + row.sequence))
-                elif instant in shape.explicit and instant not in holidays:
-                    overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=instant,
-                                              end=instant + duration))
-            first = run[0]
-            rrule = shape.rrule if len(runs) == 1 else bounded_rule(shape.rrule, run[-1], tz)
-            uid = segment.uid if index == 0 else segment_uid(series.uid, first)
-            events.append(Event(uid=uid, start=first, end=first + duration, sequence=segment.sequence,
-                                rrule=rrule, exdates=exdates, overrides=overrides, status=status, **common))
+            events.append(_single_event(segment, shape.instants[0], duration, rows, common, status))
+        else:
+            events += _rule_events(series, segment, shape, rows, duration, common, status)
     return events
 
 

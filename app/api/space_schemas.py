@@ -1,4 +1,4 @@
-"""Pydantic models of the resident-space endpoints (types here; rules in app/spaces/services.py)."""
+"""Pydantic models of the resident-space endpoints (types here; rules in app/spaces/services/)."""
 from __future__ import annotations
 
 import re
@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator
 
 from app.api.schemas import ApiModel, Error
+from app.spaces.statuses import BookingStatus
 
 _UNENCODED_OFFSET = re.compile(r"^(.*T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 
@@ -152,7 +153,7 @@ class Booking(ApiModel):
     title: str
     start: str
     end: str
-    status: Literal["confirmed", "cancelled"]
+    status: Literal[BookingStatus.CONFIRMED, BookingStatus.CANCELLED]
     group_id: str | None = None
     headcount: int | None = None
     purpose: str | None = None

@@ -121,8 +121,9 @@ def create_booking(user, space_id: int, data: schemas.BookingIn):
     tz = space.timezone
     result = services.create_recurring_booking(
         space, _local(data.start, tz), _local(data.end, tz), data.title, user, utcnow(), rrule=data.rrule,
-        skip_conflicts=data.skip_conflicts, override_reason=data.override_reason, headcount=data.headcount,
-        purpose=data.purpose, organization_id=None)
+        skip_conflicts=data.skip_conflicts,
+        options=services.BookingOptions(override_reason=data.override_reason, headcount=data.headcount,
+                                        purpose=data.purpose))
     return {"id": result.bookings[0].id, "group_id": result.group_id, "rrule": result.rrule,
             "occurrences": [dict(id=b.id, **_interval(b.starts_at, b.ends_at, tz)) for b in result.bookings],
             "skipped": [dict(reason=s.reason, **_interval(s.start, s.end, tz)) for s in result.skipped]}, 201

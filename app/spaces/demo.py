@@ -100,8 +100,9 @@ def load_spaces_demo() -> None:
         day = _next(weekday, days_ahead, zone)
         start = localize(datetime.combine(day, time(hour)), zone)
         services.create_recurring_booking(space, start, start + timedelta(hours=hours), title, staff, now,
-                                          rrule=rrule, skip_conflicts=True, headcount=min(space.capacity, 15),
-                                          organization_id=org.id if org else None)
+                                          rrule=rrule, skip_conflicts=True,
+                                          options=services.BookingOptions(headcount=min(space.capacity, 15),
+                                                                          organization_id=org.id if org else None))
     if 0 in created:
         closed = _next(4, 21, zone)
         services.set_space_exception(created[0], closed, None, actor=staff, note="Ikkunaremontti")

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.api import space_schemas as schemas
-from app.api.core import endpoint, parse_query
+from app.api.core import endpoint
 from app.api.schemas import Error
 from app.core.i18n import localized_dict
 from app.core.types import utcnow
@@ -18,6 +18,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.spaces import services
 from app.spaces.models import Booking, Space, SpaceException
+from app.spaces.ownership import refuse_owned
 
 
 def _iso(value: datetime, tz: str) -> str:
@@ -146,11 +147,14 @@ def list_bookings(user, space_id: int, params: schemas.BookingsQuery):
 
 
 @endpoint("/bookings/<int:booking_id>", "DELETE", summary="Cancel a booking (frees its time)", tag="spaces",
-          role="staff", query=schemas.DeleteQuery, responses={204: None})
+          role="staff", query=schemas.DeleteQuery, responses={204: None, 409: Error})
 def cancel_booking(user, booking_id: int, params: schemas.DeleteQuery):
+    """A booking made for a meeting date or a guidance hour is refused (409 ``conflict``): it is
+    freed by cancelling that date (``PATCH /occurrences/<id>``), which keeps both sides consistent."""
     booking = db.session.get(Booking, booking_id)
     if booking is None:
         raise NotFound(_l("Booking not found."))
+    refuse_owned(booking)
     now = utcnow()
     reason = request.args.get("reason")
     services.cancel_booking(booking, user, now, reason=reason)

@@ -31,6 +31,10 @@ class LocalizedText(ApiModel):
 class SpaceIn(ApiModel):
     name: str = Field(max_length=200)
     address: str = Field(max_length=300, description="Street address")
+    name_sv: str | None = Field(default=None, max_length=200, description="Name in Swedish (empty: the Finnish one)")
+    name_en: str | None = Field(default=None, max_length=200, description="Name in English (empty: the Finnish one)")
+    address_sv: str | None = Field(default=None, max_length=300, description="Street address in Swedish")
+    address_en: str | None = Field(default=None, max_length=300, description="Street address in English")
     district: str | None = Field(default=None, description="Helsinki major district key, e.g. 'eastern'")
     capacity: int = Field(description="How many people the space holds")
     opening_hours: dict[str, list[list[str]]] | None = Field(
@@ -60,10 +64,18 @@ class ExceptionDay(ApiModel):
     note: str | None = None
 
 
+class NamesI18n(ApiModel):
+    fi: str
+    sv: str | None = None
+    en: str | None = None
+
+
 class Space(ApiModel):
     id: int
     name: str
     address: str
+    name_i18n: NamesI18n = Field(description="The name in fi, sv, en (sv/en null: the Finnish one is used)")
+    address_i18n: NamesI18n = Field(description="The street address in fi, sv, en")
     district: str | None
     capacity: int
     latitude: float | None = None

@@ -48,7 +48,8 @@ def _space(space_id: int) -> Space:
 def space_json(space: Space, exceptions: list[SpaceException] | None = None) -> dict[str, Any]:
     """The public representation of a space."""
     return {
-        "id": space.id, "name": space.name, "address": space.address, "district": space.district,
+        "id": space.id, "name": space.name, "address": space.address, "name_i18n": space.name_i18n,
+        "address_i18n": space.address_i18n, "district": space.district,
         "capacity": space.capacity, "latitude": space.latitude, "longitude": space.longitude,
         "description": localized_dict(space, "description"), "accessibility": space.accessibility or {},
         "equipment": space.equipment or [], "opening_hours": space.opening_hours,

@@ -41,7 +41,7 @@ def cancel_booking(booking: Booking, form, owner: BookingOwner | None) -> Confir
     """Cancel one booking (or it and the later dates); refused for a meeting's booking."""
     space = booking.space
     back = url_for("spaces.bookings", space_id=space.id)
-    facts = [(_("Space"), space.name), (_("Time"), _timespan(booking.starts_at, booking.ends_at)),
+    facts = [(_("Space"), space.local_name), (_("Time"), _timespan(booking.starts_at, booking.ends_at)),
              (_("Title"), booking.title)]
     who = booked_for(booking)
     if who:
@@ -97,7 +97,7 @@ def delete_exception(row: SpaceException) -> Confirmation:
         title=_("Remove the exception day?"),
         action=url_for("spaces.delete_exception", space_id=row.space_id, exception_id=row.id),
         back=url_for("spaces.exceptions", space_id=row.space_id), button=_("Remove the exception day"),
-        facts=[(_("Space"), row.space.name), (_("Day"), format_date(row.day, "EEE d.M.yyyy")),
+        facts=[(_("Space"), row.space.local_name), (_("Day"), format_date(row.day, "EEE d.M.yyyy")),
                (_("Hours"), _("closed") if row.closed else ", ".join(f"{a}–{b}" for a, b in row.hours))]
         + ([(_("Note"), row.note)] if row.note else []),
         consequences=[_("The space then follows its weekly opening hours on that day.")],
@@ -109,7 +109,7 @@ def withdraw_request(req: BookingRequest) -> Confirmation:
         title=_("Withdraw the booking request?"),
         action=url_for("booking_requests.withdraw", request_id=req.id),
         back=url_for("booking_requests.mine"), button=_("Withdraw the request"),
-        facts=[(_("Space"), req.space.name), (_("Time"), _timespan(req.starts_at, req.ends_at)),
+        facts=[(_("Space"), req.space.local_name), (_("Time"), _timespan(req.starts_at, req.ends_at)),
                (_("Title"), req.title)],
         consequences=[_("City staff will no longer handle the request. To ask for the time again, send a new "
                         "request.")],
@@ -121,7 +121,7 @@ def cancel_approved(req: BookingRequest) -> Confirmation:
         title=_("Cancel your booking?"),
         action=url_for("booking_requests.cancel_booking", request_id=req.id),
         back=url_for("booking_requests.mine"), button=_("Cancel the booking"),
-        facts=[(_("Space"), req.space.name), (_("Time"), _timespan(req.starts_at, req.ends_at)),
+        facts=[(_("Space"), req.space.local_name), (_("Time"), _timespan(req.starts_at, req.ends_at)),
                (_("Title"), req.title)],
         consequences=[_("The space is freed for others and city staff see the cancellation. This cannot be "
                         "undone: to use the space later, send a new request.")],

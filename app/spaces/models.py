@@ -28,8 +28,13 @@ class Space(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))  # Finnish, required
     address: Mapped[str] = mapped_column(String(300))
+    # Swedish and English name and address; empty = the Finnish one is shown (issue 17).
+    name_sv: Mapped[str | None] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    address_sv: Mapped[str | None] = mapped_column(String(300))
+    address_en: Mapped[str | None] = mapped_column(String(300))
     district: Mapped[str | None] = mapped_column(String(20), index=True)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
@@ -55,6 +60,38 @@ class Space(db.Model):
     manager = relationship("User")
     exceptions: Mapped[list["SpaceException"]] = relationship(
         back_populates="space", order_by="SpaceException.day", cascade="all, delete-orphan", passive_deletes=True)
+
+    def name_in(self, lang: str | None = None) -> str:
+        """The name in ``lang`` (default: the page's or mail's language), else the Finnish one."""
+        return _in_language(self.name, {"sv": self.name_sv, "en": self.name_en}, lang)
+
+    def address_in(self, lang: str | None = None) -> str:
+        """The street address in ``lang`` (default: the page's or mail's language), else the Finnish one."""
+        return _in_language(self.address, {"sv": self.address_sv, "en": self.address_en}, lang)
+
+    @property
+    def local_name(self) -> str:
+        return self.name_in()
+
+    @property
+    def local_address(self) -> str:
+        return self.address_in()
+
+    @property
+    def name_i18n(self) -> dict[str, str | None]:
+        return {"fi": self.name, "sv": self.name_sv, "en": self.name_en}
+
+    @property
+    def address_i18n(self) -> dict[str, str | None]:
+        return {"fi": self.address, "sv": self.address_sv, "en": self.address_en}
+
+
+def _in_language(finnish: str, others: dict[str, str | None], lang: str | None) -> str:
+    if lang is None:
+        from app.core.i18n import current_language
+
+        lang = current_language()
+    return (others.get(lang) or "").strip() or finnish
 
 
 class SpaceException(db.Model):

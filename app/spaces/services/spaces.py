@@ -28,6 +28,10 @@ class SpaceData:
     address: str
     capacity: int
     district: str | None = None
+    name_sv: str | None = None
+    name_en: str | None = None
+    address_sv: str | None = None
+    address_en: str | None = None
     latitude: float | None = None
     longitude: float | None = None
     description_fi: str | None = None
@@ -61,6 +65,21 @@ def _text(raw: dict[str, Any], key: str, errors: FieldErrors, *, limit: int, mis
     elif len(value) > limit:
         errors.add(key, too_long)
     return value
+
+
+def _other_languages(raw: dict[str, Any], errors: FieldErrors) -> dict[str, str | None]:
+    """The name and address in Swedish and English: optional (the Finnish ones are shown instead)."""
+    values: dict[str, str | None] = {}
+    for key, limit, message in (
+            ("name_sv", 200, _l("The name is too long (at most 200 characters).")),
+            ("name_en", 200, _l("The name is too long (at most 200 characters).")),
+            ("address_sv", 300, _l("The address is too long (at most 300 characters).")),
+            ("address_en", 300, _l("The address is too long (at most 300 characters)."))):
+        text = str(raw.get(key) or "").strip()
+        if len(text) > limit:
+            errors.add(key, message)
+        values[key] = text or None
+    return values
 
 
 def _identity(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
@@ -205,6 +224,7 @@ def clean_space_data(raw: dict[str, Any]) -> SpaceData:
     errors = FieldErrors()
     values: dict[str, Any] = {}
     values.update(_identity(raw, errors))
+    values.update(_other_languages(raw, errors))
     values.update(_limits(raw, errors))
     values.update(_coordinates(raw, errors))
     values["accessibility"] = _accessibility(raw, errors)

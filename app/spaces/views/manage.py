@@ -19,7 +19,7 @@ from app.spaces.forms import ExceptionForm, SpaceForm
 from app.spaces.models import Space, SpaceException
 from app.spaces.views.common import bp, display_hours, space_or_404
 
-_PLAIN_FIELDS = ("name", "address", "district", "capacity", "description_fi", "description_sv", "description_en",
+_PLAIN_FIELDS = ("name", "address", "name_sv", "name_en", "address_sv", "address_en", "district", "capacity", "description_fi", "description_sv", "description_en",
                  "buffer_minutes", "min_duration_minutes", "max_duration_minutes", "booking_horizon_days",
                  "manager_id", "latitude", "longitude")
 
@@ -76,7 +76,7 @@ def create():
         result = act(lambda: services.create_space(services.clean_space_data(_space_raw(form)), actor=current_user),
                      form=form)
         if result.ok:
-            flash(_("The space %(name)s was added.", name=result.value.name), "success")
+            flash(_("The space %(name)s was added.", name=result.value.local_name), "success")
             return redirect(url_for("spaces.detail", space_id=result.value.id))
     return render_template("spaces/form.html", form=form, space=None), 400 if form.is_submitted() else 200
 

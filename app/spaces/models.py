@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
 from app.extensions import db
+from app.spaces.statuses import BookingStatus, RequestStatus
 
 
 class Space(db.Model):
@@ -137,7 +138,7 @@ class Booking(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     block_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     block_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(10), default="confirmed")
+    status: Mapped[str] = mapped_column(String(10), default=BookingStatus.CONFIRMED.value)
     group_id: Mapped[str | None] = mapped_column(String(36), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -158,10 +159,10 @@ class Booking(db.Model):
 
     @property
     def is_cancelled(self) -> bool:
-        return self.status == "cancelled"
+        return self.status == BookingStatus.CANCELLED
 
 
-REQUEST_STATUSES = ("pending", "approved", "declined", "withdrawn")
+REQUEST_STATUSES = tuple(status.value for status in RequestStatus)
 
 
 class BookingRequest(db.Model):
@@ -184,7 +185,7 @@ class BookingRequest(db.Model):
     headcount: Mapped[int] = mapped_column(Integer)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING.value)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

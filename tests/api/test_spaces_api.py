@@ -253,7 +253,7 @@ def test_delete_refuses_a_meetings_booking_and_the_meeting_frees_it(app, client,
     space = make_space(app)
     occurrence_id, booking_id = _meeting_booking(app, make, space)
     staff = make.auth("staff")
-    response = client.delete(f"/api/v1/bookings/{booking_id}", headers=staff)
+    response = client.delete(f"/api/v1/bookings/{booking_id}", headers=dict(staff, **{"Accept-Language": "en"}))
     assert response.status_code == 409 and response.json["error"] == "conflict"
     assert "belongs to the meeting" in response.json["message"] and "/occurrences/" in response.json["message"]
     assert response.json["owner"]["kind"] == "meeting" and response.json["reason"] == "belongs_to_meeting"
@@ -277,7 +277,8 @@ def test_delete_refuses_a_guidance_hours_booking(app, client, make):
         db.session.commit()
         booking_id = row.windows[0].booking_id
     assert booking_id is not None
-    response = client.delete(f"/api/v1/bookings/{booking_id}", headers=make.auth("staff"))
+    response = client.delete(f"/api/v1/bookings/{booking_id}", headers=dict(make.auth("staff"),
+                                                                          **{"Accept-Language": "en"}))
     assert response.status_code == 409 and response.json["error"] == "conflict"
     assert "guidance hour" in response.json["message"] and response.json["owner"]["kind"] == "guidance"
     assert _status(app, booking_id) == "confirmed"

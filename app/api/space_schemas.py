@@ -1,4 +1,4 @@
-"""Pydantic models of the resident-space endpoints (types here; rules in app/spaces/services.py)."""
+"""Pydantic models of the resident-space endpoints (types here; rules in app/spaces/services/)."""
 from __future__ import annotations
 
 import re
@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator
 
 from app.api.schemas import ApiModel, Error
+from app.spaces.statuses import BookingStatus
 
 _UNENCODED_OFFSET = re.compile(r"^(.*T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 
@@ -30,6 +31,10 @@ class LocalizedText(ApiModel):
 class SpaceIn(ApiModel):
     name: str = Field(max_length=200)
     address: str = Field(max_length=300, description="Street address")
+    name_sv: str | None = Field(default=None, max_length=200, description="Name in Swedish (empty: the Finnish one)")
+    name_en: str | None = Field(default=None, max_length=200, description="Name in English (empty: the Finnish one)")
+    address_sv: str | None = Field(default=None, max_length=300, description="Street address in Swedish")
+    address_en: str | None = Field(default=None, max_length=300, description="Street address in English")
     district: str | None = Field(default=None, description="Helsinki major district key, e.g. 'eastern'")
     capacity: int = Field(description="How many people the space holds")
     opening_hours: dict[str, list[list[str]]] | None = Field(
@@ -59,10 +64,18 @@ class ExceptionDay(ApiModel):
     note: str | None = None
 
 
+class NamesI18n(ApiModel):
+    fi: str
+    sv: str | None = None
+    en: str | None = None
+
+
 class Space(ApiModel):
     id: int
     name: str
     address: str
+    name_i18n: NamesI18n = Field(description="The name in fi, sv, en (sv/en null: the Finnish one is used)")
+    address_i18n: NamesI18n = Field(description="The street address in fi, sv, en")
     district: str | None
     capacity: int
     latitude: float | None = None
@@ -152,7 +165,7 @@ class Booking(ApiModel):
     title: str
     start: str
     end: str
-    status: Literal["confirmed", "cancelled"]
+    status: Literal[BookingStatus.CONFIRMED, BookingStatus.CANCELLED]
     group_id: str | None = None
     headcount: int | None = None
     purpose: str | None = None

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.api import space_schemas as schemas
-from app.api.core import endpoint, parse_query
+from app.api.core import endpoint
 from app.api.schemas import Error
 from app.core.i18n import localized_dict
 from app.core.types import utcnow
@@ -18,6 +18,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.spaces import services
 from app.spaces.models import Booking, Space, SpaceException
+from app.spaces.ownership import refuse_owned
 
 
 def _iso(value: datetime, tz: str) -> str:
@@ -47,7 +48,8 @@ def _space(space_id: int) -> Space:
 def space_json(space: Space, exceptions: list[SpaceException] | None = None) -> dict[str, Any]:
     """The public representation of a space."""
     return {
-        "id": space.id, "name": space.name, "address": space.address, "district": space.district,
+        "id": space.id, "name": space.name, "address": space.address, "name_i18n": space.name_i18n,
+        "address_i18n": space.address_i18n, "district": space.district,
         "capacity": space.capacity, "latitude": space.latitude, "longitude": space.longitude,
         "description": localized_dict(space, "description"), "accessibility": space.accessibility or {},
         "equipment": space.equipment or [], "opening_hours": space.opening_hours,
@@ -121,8 +123,9 @@ def create_booking(user, space_id: int, data: schemas.BookingIn):
     tz = space.timezone
     result = services.create_recurring_booking(
         space, _local(data.start, tz), _local(data.end, tz), data.title, user, utcnow(), rrule=data.rrule,
-        skip_conflicts=data.skip_conflicts, override_reason=data.override_reason, headcount=data.headcount,
-        purpose=data.purpose, organization_id=None)
+        skip_conflicts=data.skip_conflicts,
+        options=services.BookingOptions(override_reason=data.override_reason, headcount=data.headcount,
+                                        purpose=data.purpose))
     return {"id": result.bookings[0].id, "group_id": result.group_id, "rrule": result.rrule,
             "occurrences": [dict(id=b.id, **_interval(b.starts_at, b.ends_at, tz)) for b in result.bookings],
             "skipped": [dict(reason=s.reason, **_interval(s.start, s.end, tz)) for s in result.skipped]}, 201
@@ -145,11 +148,14 @@ def list_bookings(user, space_id: int, params: schemas.BookingsQuery):
 
 
 @endpoint("/bookings/<int:booking_id>", "DELETE", summary="Cancel a booking (frees its time)", tag="spaces",
-          role="staff", query=schemas.DeleteQuery, responses={204: None})
+          role="staff", query=schemas.DeleteQuery, responses={204: None, 409: Error})
 def cancel_booking(user, booking_id: int, params: schemas.DeleteQuery):
+    """A booking made for a meeting date or a guidance hour is refused (409 ``conflict``): it is
+    freed by cancelling that date (``PATCH /occurrences/<id>``), which keeps both sides consistent."""
     booking = db.session.get(Booking, booking_id)
     if booking is None:
         raise NotFound(_l("Booking not found."))
+    refuse_owned(booking)
     now = utcnow()
     reason = request.args.get("reason")
     services.cancel_booking(booking, user, now, reason=reason)

@@ -358,8 +358,8 @@ def space_plan(space: Space, lang: str, *, detailed: bool, start: date, end: dat
         with force_locale(lang):
             events = [booking_event(booking, tzid=space.timezone, detailed=detailed, organization_name=org)
                       for booking, org in bookings]
-            name = (_("%(space)s: bookings", space=space.name) if detailed
-                    else _("%(space)s: busy times", space=space.name))
+            name = (_("%(space)s: bookings", space=space.local_name) if detailed
+                    else _("%(space)s: busy times", space=space.local_name))
             return build_calendar(events, name=name, lang=lang, tzid=space.timezone)
 
     return Plan(key=key, last_modified=_latest(row[1], row[3], space.updated_at), build=build,

@@ -18,6 +18,8 @@ WEEKDAYS_9_21 = {day: [["09:00", "21:00"]] for day in ("mon", "tue", "wed", "thu
 DEMO_SPACES = [
     {
         "name": "Kalasataman asukastila", "address": "Capellan puistotie 2, 00580 Helsinki", "district": "central",
+        "name_sv": "Fiskehamnens invånarlokal", "address_sv": "Capellas parkväg 2, 00580 Helsingfors",
+        "name_en": "Kalasatama residents' space",
         "latitude": 60.1876, "longitude": 24.9777, "capacity": 30, "buffer_minutes": 15,
         "opening_hours": dict(WEEKDAYS_9_21, sat=[["10:00", "16:00"]]),
         "accessibility": {"step_free": True, "accessible_toilet": True, "induction_loop": True, "lift": True},
@@ -29,6 +31,8 @@ DEMO_SPACES = [
     },
     {
         "name": "Maunulan asukastila", "address": "Suursuonlaita 3, 00630 Helsinki", "district": "northern",
+        "name_sv": "Månsas invånarlokal", "address_sv": "Suursuonlaita 3, 00630 Helsingfors",
+        "name_en": "Maunula residents' space",
         "latitude": 60.2308, "longitude": 24.9272, "capacity": 20, "buffer_minutes": 0,
         "opening_hours": {"mon": [["12:00", "20:00"]], "tue": [["12:00", "20:00"]], "wed": [["12:00", "20:00"]],
                           "thu": [["12:00", "20:00"]]},
@@ -40,6 +44,8 @@ DEMO_SPACES = [
     },
     {
         "name": "Kontulan asukastila", "address": "Kontulankaari 1, 00940 Helsinki", "district": "eastern",
+        "name_sv": "Gårdsbacka invånarlokal", "address_sv": "Gårdsbackabågen 1, 00940 Helsingfors",
+        "name_en": "Kontula residents' space",
         "latitude": 60.2359, "longitude": 25.0822, "capacity": 45, "buffer_minutes": 30,
         "opening_hours": dict(WEEKDAYS_9_21, sat=[["10:00", "18:00"]], sun=[["12:00", "18:00"]]),
         "accessibility": {"step_free": False, "accessible_toilet": False, "induction_loop": True,
@@ -51,6 +57,8 @@ DEMO_SPACES = [
     },
     {
         "name": "Vuosaaren asukastila Kahvila Kampus", "address": "Kahvikuja 3, 00980 Helsinki", "district": "eastern",
+        "name_sv": "Nordsjö invånarlokal Café Kampus", "address_sv": "Kahvikuja 3, 00980 Helsingfors",
+        "name_en": "Vuosaari residents' space Café Kampus",
         "latitude": 60.2093, "longitude": 25.1429, "capacity": 12, "buffer_minutes": 0,
         "opening_hours": None, "closed_on_holidays": False,
         "accessibility": {"step_free": True, "accessible_toilet": True, "quiet_room": True},
@@ -79,6 +87,13 @@ def _next(weekday: int, days_ahead: int, zone: ZoneInfo):
     return day
 
 
+def _add_translations(space: Space, values: dict) -> None:
+    """Demo spaces created before they had Swedish and English names get them (never overwritten)."""
+    for key in ("name_sv", "name_en", "address_sv", "address_en"):
+        if values.get(key) and not getattr(space, key):
+            setattr(space, key, values[key])
+
+
 def load_spaces_demo() -> None:
     """Create the demo spaces that are missing, each with its demo bookings."""
     staff = db.session.scalar(select(User).where(User.email == "staff@kohtaamo.example"))
@@ -87,7 +102,9 @@ def load_spaces_demo() -> None:
     org = db.session.scalar(select(Organization).order_by(Organization.id))
     created: dict[int, Space] = {}
     for index, values in enumerate(DEMO_SPACES):
-        if db.session.scalar(select(Space.id).where(Space.name == values["name"])):
+        existing = db.session.scalar(select(Space).where(Space.name == values["name"]))
+        if existing is not None:
+            _add_translations(existing, values)
             continue
         data = services.clean_space_data(dict(values, manager_id=staff.id if index < 2 else None))
         created[index] = services.create_space(data, actor=staff)
@@ -100,8 +117,9 @@ def load_spaces_demo() -> None:
         day = _next(weekday, days_ahead, zone)
         start = localize(datetime.combine(day, time(hour)), zone)
         services.create_recurring_booking(space, start, start + timedelta(hours=hours), title, staff, now,
-                                          rrule=rrule, skip_conflicts=True, headcount=min(space.capacity, 15),
-                                          organization_id=org.id if org else None)
+                                          rrule=rrule, skip_conflicts=True,
+                                          options=services.BookingOptions(headcount=min(space.capacity, 15),
+                                                                          organization_id=org.id if org else None))
     if 0 in created:
         closed = _next(4, 21, zone)
         services.set_space_exception(created[0], closed, None, actor=staff, note="Ikkunaremontti")

@@ -35,6 +35,14 @@ class SpaceForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the space's name.")), Length(max=200)])
     address = StringField(_l("Street address"), validators=[DataRequired(_l("Enter the street address.")),
                                                             Length(max=300)])
+    name_sv = StringField(_l("Name in Swedish"), validators=[Optional(), Length(max=200)],
+                          description=_l("If empty, the Finnish name is shown."))
+    address_sv = StringField(_l("Street address in Swedish"), validators=[Optional(), Length(max=300)],
+                             description=_l("If empty, the Finnish address is shown."))
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)],
+                          description=_l("If empty, the Finnish name is shown."))
+    address_en = StringField(_l("Street address in English"), validators=[Optional(), Length(max=300)],
+                             description=_l("If empty, the Finnish address is shown."))
     district = SelectField(_l("District"), validators=[Optional()])
     latitude = StringField(_l("Latitude"), validators=[Optional()], description=_l("Decimal degrees, e.g. 60.1876"))
     longitude = StringField(_l("Longitude"), validators=[Optional()], description=_l("Decimal degrees, e.g. 24.9777"))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
 from app.extensions import db
+from app.spaces.statuses import BookingStatus, RequestStatus
 
 
 class Space(db.Model):
@@ -28,8 +29,13 @@ class Space(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))  # Finnish, required
     address: Mapped[str] = mapped_column(String(300))
+    # Swedish and English name and address; empty = the Finnish one is shown (issue 17).
+    name_sv: Mapped[str | None] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    address_sv: Mapped[str | None] = mapped_column(String(300))
+    address_en: Mapped[str | None] = mapped_column(String(300))
     district: Mapped[str | None] = mapped_column(String(20), index=True)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
@@ -55,6 +61,38 @@ class Space(db.Model):
     manager = relationship("User")
     exceptions: Mapped[list["SpaceException"]] = relationship(
         back_populates="space", order_by="SpaceException.day", cascade="all, delete-orphan", passive_deletes=True)
+
+    def name_in(self, lang: str | None = None) -> str:
+        """The name in ``lang`` (default: the page's or mail's language), else the Finnish one."""
+        return _in_language(self.name, {"sv": self.name_sv, "en": self.name_en}, lang)
+
+    def address_in(self, lang: str | None = None) -> str:
+        """The street address in ``lang`` (default: the page's or mail's language), else the Finnish one."""
+        return _in_language(self.address, {"sv": self.address_sv, "en": self.address_en}, lang)
+
+    @property
+    def local_name(self) -> str:
+        return self.name_in()
+
+    @property
+    def local_address(self) -> str:
+        return self.address_in()
+
+    @property
+    def name_i18n(self) -> dict[str, str | None]:
+        return {"fi": self.name, "sv": self.name_sv, "en": self.name_en}
+
+    @property
+    def address_i18n(self) -> dict[str, str | None]:
+        return {"fi": self.address, "sv": self.address_sv, "en": self.address_en}
+
+
+def _in_language(finnish: str, others: dict[str, str | None], lang: str | None) -> str:
+    if lang is None:
+        from app.core.i18n import current_language
+
+        lang = current_language()
+    return (others.get(lang) or "").strip() or finnish
 
 
 class SpaceException(db.Model):
@@ -100,7 +138,7 @@ class Booking(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     block_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     block_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(10), default="confirmed")
+    status: Mapped[str] = mapped_column(String(10), default=BookingStatus.CONFIRMED.value)
     group_id: Mapped[str | None] = mapped_column(String(36), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -121,10 +159,10 @@ class Booking(db.Model):
 
     @property
     def is_cancelled(self) -> bool:
-        return self.status == "cancelled"
+        return self.status == BookingStatus.CANCELLED
 
 
-REQUEST_STATUSES = ("pending", "approved", "declined", "withdrawn")
+REQUEST_STATUSES = tuple(status.value for status in RequestStatus)
 
 
 class BookingRequest(db.Model):
@@ -147,7 +185,7 @@ class BookingRequest(db.Model):
     headcount: Mapped[int] = mapped_column(Integer)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING.value)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -53,12 +53,28 @@ def owner_of(booking: Any) -> BookingOwner | None:
 
 
 class OwnedBooking(Conflict):
-    """A booking of a meeting is changed on the meeting's page, not from the space's list."""
+    """A booking of a meeting (or a guidance hour) is changed with what owns it, not on its own:
+    cancelling only the booking would leave the date announced in a place nobody has booked."""
 
-    code = "belongs_to_meeting"
+    code = "conflict"
 
     def __init__(self, owner: BookingOwner, message: Any = None) -> None:
         self.owner = owner
-        super().__init__(message or _l("This booking belongs to the meeting “%(title)s”. Cancel or move that "
-                                       "meeting date on the meeting's page; the space booking follows it.",
-                                       title=owner.title))
+        super().__init__(message or _owned_message(owner), reason=f"belongs_to_{owner.kind}",
+                         owner={"kind": owner.kind, "title": owner.title})
+
+
+def _owned_message(owner: BookingOwner) -> Any:
+    if owner.kind == "guidance":
+        return _l("This booking belongs to the guidance hour “%(title)s”. Cancel that date of the guidance "
+                  "hour instead; its space booking is freed with it.", title=owner.title)
+    return _l("This booking belongs to the meeting “%(title)s”. Cancel or move that meeting date instead (on "
+              "the meeting's page, or PATCH /api/v1/occurrences/<id>); the space booking follows it.",
+              title=owner.title)
+
+
+def refuse_owned(booking: Any) -> None:
+    """Raise :class:`OwnedBooking` (409) if a feature above spaces owns ``booking``."""
+    owner = owner_of(booking)
+    if owner is not None:
+        raise OwnedBooking(owner)

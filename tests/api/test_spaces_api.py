@@ -228,3 +228,62 @@ def test_delete_series_cancels_the_later_dates(app, client, make):
     with app.app_context():
         statuses = db.session.scalars(select(Booking.status).order_by(Booking.starts_at)).all()
     assert statuses == ["confirmed", "cancelled", "cancelled", "cancelled"]
+
+
+def _meeting_booking(app, make, space):
+    """A published series in ``space`` whose first date has booked the space: (occurrence id, booking id)."""
+    from app.meetings import space_bookings
+    from app.meetings.models import MeetingOccurrence, MeetingSeries
+
+    series = make.series(space_id=space.id, location=None, occurrences=2)
+    with app.app_context():
+        space_bookings.sync_series(db.session.get(MeetingSeries, series.id), None, datetime.now(HEL))
+        db.session.commit()
+        occurrence = db.session.scalars(select(MeetingOccurrence).where(MeetingOccurrence.series_id == series.id)
+                                        .order_by(MeetingOccurrence.starts_at)).first()
+        return occurrence.id, occurrence.booking_id
+
+
+def _status(app, booking_id: int) -> str:
+    with app.app_context():
+        return db.session.get(Booking, booking_id).status
+
+
+def test_delete_refuses_a_meetings_booking_and_the_meeting_frees_it(app, client, make):
+    space = make_space(app)
+    occurrence_id, booking_id = _meeting_booking(app, make, space)
+    staff = make.auth("staff")
+    response = client.delete(f"/api/v1/bookings/{booking_id}", headers=dict(staff, **{"Accept-Language": "en"}))
+    assert response.status_code == 409 and response.json["error"] == "conflict"
+    assert "belongs to the meeting" in response.json["message"] and "/occurrences/" in response.json["message"]
+    assert response.json["owner"]["kind"] == "meeting" and response.json["reason"] == "belongs_to_meeting"
+    assert client.delete(f"/api/v1/bookings/{booking_id}?scope=series", headers=staff).status_code == 409
+    assert _status(app, booking_id) == "confirmed"
+    # Through the meeting: cancelling the date frees its booking.
+    assert client.patch(f"/api/v1/occurrences/{occurrence_id}", json={"status": "cancelled"},
+                        headers=staff).status_code == 200
+    assert _status(app, booking_id) == "cancelled"
+
+
+def test_delete_refuses_a_guidance_hours_booking(app, client, make):
+    from app.guidance.models import GuidanceHour
+    from app.guidance.services import space_bookings
+
+    space = make_space(app)
+    hour = make.guidance_hour(space_id=space.id, location=None, rrule="FREQ=WEEKLY;COUNT=2")
+    with app.app_context():
+        row = db.session.get(GuidanceHour, hour.id)
+        space_bookings.book_windows(row, row.windows, actor=None, now=datetime.now(HEL))
+        db.session.commit()
+        booking_id = row.windows[0].booking_id
+    assert booking_id is not None
+    response = client.delete(f"/api/v1/bookings/{booking_id}", headers=dict(make.auth("staff"),
+                                                                          **{"Accept-Language": "en"}))
+    assert response.status_code == 409 and response.json["error"] == "conflict"
+    assert "guidance hour" in response.json["message"] and response.json["owner"]["kind"] == "guidance"
+    assert _status(app, booking_id) == "confirmed"
+    # A plain booking of the same space is still cancelled as before.
+    day = next_weekday(4)
+    plain = make_booking(app, space, at(day, 18), at(day, 19), title="Kerho")
+    assert client.delete(f"/api/v1/bookings/{plain.id}", headers=make.auth("staff")).status_code == 204
+    assert _status(app, plain.id) == "cancelled"

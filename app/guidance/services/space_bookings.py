@@ -18,6 +18,7 @@ from app.guidance.models import GuidanceHour, GuidanceWindow
 from app.spaces import services as spaces
 from app.spaces.models import Booking, Space
 from app.spaces.services import BookingConflict, ConflictItem
+from app.guidance import booking_owner as _booking_owner  # noqa: F401  (registers the spaces lookup)
 
 OVERRIDE_PREFIX = "Guidance: "
 

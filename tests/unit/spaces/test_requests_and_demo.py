@@ -135,3 +135,15 @@ def test_demo_data_is_idempotent(app):
         assert counts[0] == 4 and counts[1] >= 10 and counts[2] == 1
         names = set(db.session.scalars(select(Space.name)))
         assert {"Kalasataman asukastila", "Maunulan asukastila"} <= names
+
+
+def test_demo_spaces_have_swedish_and_english_names(app):
+    from app.demo import load_demo_data
+
+    with app.app_context():
+        load_demo_data()
+        db.session.commit()
+        space = db.session.scalar(select(Space).where(Space.name == "Kalasataman asukastila"))
+        assert space.name_sv == "Fiskehamnens invånarlokal" and space.name_in("sv") == "Fiskehamnens invånarlokal"
+        assert space.name_in("en") == "Kalasatama residents' space" and space.name_in("fi") == space.name
+        assert space.address_in("en") == space.address  # no English address: the Finnish one

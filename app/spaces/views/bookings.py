@@ -14,7 +14,6 @@ from app.core.auth import role_required
 from app.core.confirm import confirm_page, confirmed
 from app.core.dates import timespan
 from app.core.types import utcnow
-from app.errors import ValidationError
 from app.extensions import db
 from app import scheduling as recurrence
 from app.core.rule_errors import to_validation_error

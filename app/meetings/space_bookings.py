@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Iterable
 
-from flask import current_app
 from sqlalchemy import or_, select
 
 from app.extensions import db
@@ -56,9 +55,10 @@ def booking_title(series: MeetingSeries) -> str:
 
 def booking_notes(occurrence: MeetingOccurrence) -> str:
     """Links the booking back to its meeting (shown with the booking to the space's staff)."""
-    base = current_app.config.get("BASE_URL", "")
+    from app.core.urls import external_url
+
     return (f"Meeting series {occurrence.series_id}, occurrence {occurrence.id}: "
-            f"{base}/meetings/occurrences/{occurrence.id}")
+            f"{external_url('registrations.occurrence', occurrence_id=occurrence.id)}")
 
 
 def _wanted(occurrence: MeetingOccurrence, now: datetime) -> bool:

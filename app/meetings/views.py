@@ -144,32 +144,21 @@ def _save_series(form: SeriesForm, rule: str | None, series: MeetingSeries | Non
 
 def _series_form(series: MeetingSeries | None):
     """Create/edit with a server-side "Preview dates" button that re-renders with the next dates."""
-    choices = _form_choices()
-    if series is not None and series.themes:
-        extra = [t for t in series.themes if not t.active]  # keep deactivated themes already chosen
-        choices["themes"] = choices["themes"] + extra
-    form = SeriesForm(**choices)
+    form = SeriesForm(**_series_choices(series))
     if request.method == "GET" and series is not None:
         form.fill_from(series)
     preview = None
     conflicts: list[Any] = []  # the series' space is booked at some of its dates (space_bookings)
     if form.is_submitted():
-        max_count = current_app.config["RECURRENCE_MAX_OCCURRENCES"]
-        valid = form.validate()
-        rule = None
-        try:
-            rule = form.build_rule(max_count)
-        except recurrence.RecurrenceError as exc:
-            valid = False
-            _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
+        valid, rule = _validated_rule(form)
         if valid and form.preview.data:
             preview = _preview(form, rule, series)
             conflicts = preview.conflicts if preview else []
         elif valid:
-            message = _("The meeting series was created.") if series is None else _("The changes were saved.")
             result = act(lambda: _save_series(form, rule, series), form=form, field_map=_series_fields(form))
             if result.ok:
-                flash(message, "success")
+                flash(_("The meeting series was created.") if series is None else _("The changes were saved."),
+                      "success")
                 return redirect(url_for("meetings.manage_detail", series_id=result.value.id))
             if isinstance(result.error, BookingConflict):
                 # One error box: the conflicts list (spaces/_conflicts.html) says it all.
@@ -180,6 +169,24 @@ def _series_form(series: MeetingSeries | None):
     return render_template("meetings/form.html", form=form, series=series, preview=preview,
                            dates_heading=_dates_heading(preview) if preview and preview.dates else None,
                            conflicts=conflicts), status
+
+
+def _series_choices(series: MeetingSeries | None) -> dict[str, Any]:
+    choices = _form_choices()
+    if series is not None and series.themes:
+        extra = [t for t in series.themes if not t.active]  # keep deactivated themes already chosen
+        choices["themes"] = choices["themes"] + extra
+    return choices
+
+
+def _validated_rule(form: SeriesForm) -> tuple[bool, str | None]:
+    """(the form is valid, the rule it builds); the rule's errors are placed on the form."""
+    valid = form.validate()
+    try:
+        return valid, form.build_rule(current_app.config["RECURRENCE_MAX_OCCURRENCES"])
+    except recurrence.RecurrenceError as exc:
+        _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
+        return False, None
 
 
 def _preview(form: SeriesForm, rule: str | None, series: MeetingSeries | None = None) -> Preview | None:

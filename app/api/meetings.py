@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Literal
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
@@ -13,6 +12,7 @@ from app.api.core import endpoint
 from app.api.schemas import ApiModel, Error
 from app.api.space_schemas import ConflictError
 from app.core.i18n import localized_dict
+from app.core.urls import external_url
 from app.core.types import utcnow
 from app.errors import NotFound, ValidationError
 from app.extensions import db
@@ -21,6 +21,7 @@ from app.meetings import services
 from app.scheduling import rule_text
 from app.meetings.content import MEETINGS
 from app.meetings.models import MeetingOccurrence, MeetingSeries
+from app.meetings.statuses import OccurrenceStatus
 
 UTC = timezone.utc
 MAX_RANGE_DAYS = 731
@@ -168,7 +169,6 @@ def _iso(value: datetime | None, tz: str) -> str | None:
 
 def series_json(series: MeetingSeries) -> dict[str, Any]:
     """The API representation of a series."""
-    base = current_app.config["BASE_URL"]
     return {
         "id": series.id, "uid": series.uid,
         "title": localized_dict(series, "title"), "description": localized_dict(series, "description"),
@@ -185,7 +185,7 @@ def series_json(series: MeetingSeries) -> dict[str, Any]:
         "space_id": series.space_id, "location": series.location, "online_url": series.online_url,
         "district": series.district, "status": series.status, "sequence": series.sequence,
         "themes": [{"id": t.id, "key": t.key, "name": localized_dict(t, "name")} for t in series.themes],
-        "url": f"{base}/meetings/{series.id}",
+        "url": external_url("meetings.detail", series_id=series.id),
     }
 
 
@@ -197,7 +197,7 @@ def occurrence_json(occurrence: MeetingOccurrence, tz: str, counts: tuple[int, i
         "end": _iso(occurrence.ends_at, tz), "status": occurrence.status, "capacity": occurrence.capacity,
         "confirmed_seats": counts[0], "waitlisted_seats": counts[1], "moved": occurrence.moved,
         "cancel_reason": occurrence.cancel_reason,
-        "url": f"{current_app.config['BASE_URL']}/meetings/occurrences/{occurrence.id}",
+        "url": external_url("registrations.occurrence", occurrence_id=occurrence.id),
     }
 
 
@@ -326,9 +326,9 @@ def patch_occurrence(user, occurrence_id: int, data: OccurrencePatchIn):
     tz = occurrence.series.timezone
     now = utcnow()
     moving = data.start is not None or data.end is not None
-    if data.status == "cancelled" and moving:
+    if data.status == OccurrenceStatus.CANCELLED and moving:
         raise ValidationError(_l("Either cancel or move the meeting, not both."), field="status")
-    if data.status == "cancelled":
+    if data.status == OccurrenceStatus.CANCELLED:
         services.cancel_occurrence(occurrence, reason=data.reason, actor=user, now=now)
     elif moving:
         if data.start is None or data.end is None:

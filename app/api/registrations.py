@@ -11,6 +11,7 @@ from app.api.schemas import ApiModel, Error
 from app.core.i18n import to_local
 from app.meetings import registrations as services
 from app.meetings.models import Registration
+from app.meetings.statuses import RegistrationStatus
 from app.meetings.proxy_limits import check_on_behalf
 
 
@@ -95,7 +96,7 @@ def list_registrations(user, occurrence_id: int):
     result, place = [], 0
     for registration in rows:
         position = None
-        if registration.status == "waitlisted":
+        if registration.status == RegistrationStatus.WAITLISTED:
             place += 1
             position = place
         result.append(registration_json(registration, position))

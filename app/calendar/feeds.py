@@ -47,7 +47,7 @@ from datetime import date, datetime, timedelta, timezone
 from flask import current_app
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import and_, func, literal, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.accounts.models import Organization, User
 from app.meetings.calendar_events import booking_event, listed_in_feeds, occurrence_event, series_events
@@ -57,6 +57,7 @@ from app.core.versions import on_clear, version
 from app.extensions import db
 from app.meetings.content import MEETINGS
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
+from app.meetings.places import space_booked
 from app.meetings.series_split import segments_of
 from app.spaces.models import Booking, Space
 
@@ -170,12 +171,14 @@ def _series_filter(series_id: int | None):
 
 
 def _shapes_the_feed():
-    """The occurrences a series' VEVENT depends on: cancelled (EXDATE) and moved ones (overrides)
-    of a recurring series, the one occurrence of a one-off meeting. The others follow from the
-    RRULE, so a new registration (``seats_taken``, ``updated_at``) leaves the feed and its cache
-    alone, and the fingerprint reads only these rows."""
+    """The occurrences a series' VEVENT depends on: cancelled (EXDATE), moved ones and those whose
+    space is not booked (overrides; issue 17) of a recurring series, the one occurrence of a
+    one-off meeting. The others follow from the RRULE, so a new registration (``seats_taken``,
+    ``updated_at``) leaves the feed and its cache alone, and the fingerprint reads only these rows."""
     o = MeetingOccurrence
-    return or_(o.status == "cancelled", o.moved.is_(True), MeetingSeries.rrule.is_(None))
+    unbooked = and_(MeetingSeries.space_id.is_not(None), or_(
+        o.booking_id.is_(None), o.booking_id.in_(select(Booking.id).where(Booking.status == "cancelled"))))
+    return or_(o.status == "cancelled", o.moved.is_(True), MeetingSeries.rrule.is_(None), unbooked)
 
 
 def meetings_plan(lang: str, series_id: int | None = None) -> Plan | None:
@@ -225,7 +228,7 @@ def _build_meetings(lang: str, series_id: int | None) -> tuple[bytes, datetime]:
     # Loaded in one query whatever the number of series.
     special = db.session.scalars(
         select(o).join(s, s.id == o.series_id).where(_series_filter(series_id), _shapes_the_feed())
-        .order_by(o.series_id, o.starts_at)
+        .options(selectinload(o.booking)).order_by(o.series_id, o.starts_at)
     ).all()
     by_series: dict[int, list[MeetingOccurrence]] = {}
     for occurrence in special:
@@ -240,7 +243,8 @@ def _build_meetings(lang: str, series_id: int | None) -> tuple[bytes, datetime]:
                 continue
             stamp = _latest(series.updated_at, series.space.updated_at if series.space else None,
                             *(o.updated_at for o in occurrences))
-            key = ("series", series.id, series.sequence, series.status, stamp, len(occurrences), lang)
+            key = ("series", series.id, series.sequence, series.status, stamp, len(occurrences), lang,
+                   tuple(o.id for o in occurrences if not space_booked(o)))
             blocks.append(_block(key, lambda: "".join(serialize_event(event) for event in series_events(
                 series, occurrences, lang=lang, segments=closed.get(series.id, ()), last_modified=stamp))))
         if series_id is None:
@@ -261,14 +265,16 @@ def occurrence_plan(occurrence_id: int, lang: str) -> Plan | None:
     """One occurrence of a published (or cancelled) series; ``None`` for unknown or draft."""
     occurrence = db.session.scalar(
         select(MeetingOccurrence).join(MeetingOccurrence.series)
-        .options(contains_eager(MeetingOccurrence.series).joinedload(MeetingSeries.space))
+        .options(contains_eager(MeetingOccurrence.series).joinedload(MeetingSeries.space),
+                 joinedload(MeetingOccurrence.booking))
         .where(MeetingOccurrence.id == occurrence_id, MeetingSeries.status.in_(("published", "cancelled"))))
     if occurrence is None:
         return None
     series = occurrence.series
     space_stamp = series.space.updated_at if series.space else None
     key = ("occurrence", occurrence.id, occurrence.sequence, series.sequence, occurrence.status, series.status,
-           occurrence.updated_at, series.updated_at, space_stamp, lang, current_app.config["BASE_URL"])
+           occurrence.updated_at, series.updated_at, space_stamp, space_booked(occurrence), lang,
+           current_app.config["BASE_URL"])
 
     def build() -> bytes:
         with force_locale(lang):
@@ -290,9 +296,10 @@ def personal_plan(user: User, lang: str) -> Plan:
     row = db.session.execute(
         select(func.count(r.id), func.max(r.updated_at), func.sum(r.id), func.max(o.updated_at),
                func.max(s.updated_at), func.sum(o.sequence + s.sequence), func.max(Space.updated_at),
-               func.sum(literal(1, type_=db.Integer)).filter(r.status == "waitlisted"))
+               func.sum(literal(1, type_=db.Integer)).filter(r.status == "waitlisted"),
+               func.max(Booking.updated_at), func.count(Booking.id).filter(Booking.status != "cancelled"))
         .select_from(r).join(o, o.id == r.occurrence_id).join(s, s.id == o.series_id)
-        .outerjoin(Space, Space.id == s.space_id)
+        .outerjoin(Space, Space.id == s.space_id).outerjoin(Booking, Booking.id == o.booking_id)
         .where(r.user_id == user.id, r.status.in_(_LIVE), s.status != "draft")
     ).one()
     key = ("personal", user.id, user.feed_token_version, lang, current_app.config["BASE_URL"], *row)
@@ -304,7 +311,8 @@ def _build_personal(user_id: int, lang: str) -> bytes:
     r, o, s = Registration, MeetingOccurrence, MeetingSeries
     registrations = db.session.scalars(
         select(r).join(r.occurrence).join(o.series)
-        .options(contains_eager(r.occurrence).contains_eager(o.series).joinedload(s.space))
+        .options(contains_eager(r.occurrence).contains_eager(o.series).joinedload(s.space),
+                 contains_eager(r.occurrence).joinedload(o.booking))
         .where(r.user_id == user_id, r.status.in_(_LIVE), s.status == "published", o.status != "cancelled")
         .order_by(o.starts_at, r.id)
     ).unique().all()
@@ -319,7 +327,8 @@ def _build_personal(user_id: int, lang: str) -> bytes:
             tentative = registration.status == "waitlisted"
             stamp = _latest(occurrence.updated_at, series.updated_at,
                             series.space.updated_at if series.space else None)
-            key = ("occurrence", occurrence.id, occurrence.sequence, series.sequence, tentative, stamp, lang)
+            key = ("occurrence", occurrence.id, occurrence.sequence, series.sequence, tentative, stamp, lang,
+                   space_booked(occurrence))
             blocks.append(_block(key, lambda: serialize_event(
                 occurrence_event(occurrence, lang=lang, tentative=tentative))))
         return build_calendar(blocks, name=_("Kohtaamo: my meetings"), lang=lang)

@@ -26,7 +26,6 @@ from datetime import datetime, timedelta, timezone
 
 from email.utils import parseaddr
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -35,6 +34,7 @@ from app.scheduling.ical import Attendee, Event, Organizer, Override
 from app.core.i18n import localized
 from app import scheduling as recurrence
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingSeriesSegment
+from app.meetings.places import occurrence_location, own_location, series_location
 from app.meetings.segments import Segment, Shape, bounded_rule, in_gap, nominal, occurrence_uid, segment_uid
 from app.meetings.segments import shape as shape_of
 from app.spaces.models import Booking
@@ -53,15 +53,9 @@ def occurrence_url(occurrence: MeetingOccurrence) -> str:
 
 
 def location_text(series: MeetingSeries) -> str | None:
-    """Where: the resident space (name, address), a street address and/or the online link."""
-    parts: list[str] = []
-    if series.space is not None:
-        parts.append(f"{series.space.name}, {series.space.address}")
-    elif series.location:
-        parts.append(series.location)
-    if series.online_url:
-        parts.append(series.online_url)
-    return " / ".join(parts) or None
+    """Where: the resident space (name, address), a street address and/or the online link
+    (``app.meetings.places``; one date's place is ``occurrence_location``)."""
+    return series_location(series)
 
 
 def _description(series: MeetingSeries, lang: str, url: str) -> str:
@@ -123,12 +117,15 @@ def _single_event(segment: Segment, first: datetime, duration: timedelta, rows: 
     only = rows[0] if rows else None
     start, end = first, first + duration
     row_status = status
+    place = {}
     if only is not None:
         start, end = only.starts_at, only.ends_at
         if only.status == "cancelled":
             row_status = "CANCELLED"
+        place = _own_place(only)
     sequence = segment.sequence + (only.sequence if only is not None else 0)
-    return Event(uid=segment.uid, start=start, end=end, sequence=sequence, status=row_status, **common)
+    return Event(uid=segment.uid, start=start, end=end, sequence=sequence, status=row_status,
+                 **{**common, **place})
 
 
 def _exceptions(segment: Segment, run: list[datetime], shape: Shape, by_instant: dict[datetime, MeetingOccurrence],
@@ -143,9 +140,11 @@ def _exceptions(segment: Segment, run: list[datetime], shape: Shape, by_instant:
         row = by_instant.get(instant)
         if row is not None and row.status == "cancelled":
             exdates.append(nominal(instant, clock, tz))
-        elif row is not None and row.moved:
+        elif row is not None and (row.moved or own_location(row) is not None):
+            # A moved date, or one whose space is not booked (issue 17: not named there).
             overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=row.starts_at,
-                                      end=row.ends_at, sequence=segment.sequence + row.sequence))
+                                      end=row.ends_at, sequence=segment.sequence + row.sequence,
+                                      location=own_location(row)))
         elif instant in shape.explicit and instant not in holidays:
             overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=instant,
                                       end=instant + duration))
@@ -224,12 +223,20 @@ def _standalone(segment: Segment, instant: datetime, duration: timedelta, row: M
                 common: dict, status: str) -> Event:
     """One date of a rule written on its own (its own UID), at the service's time."""
     start, end, sequence = instant, instant + duration, segment.sequence
+    place = {}
     if row is not None:
         start, end, sequence = row.starts_at, row.ends_at, segment.sequence + row.sequence
         if row.status == "cancelled":
             status = "CANCELLED"
+        place = _own_place(row)
     uid = segment_uid(segment.uid, instant).replace("-" + segment.uid, "-date-" + segment.uid, 1)
-    return Event(uid=uid, start=start, end=end, sequence=sequence, status=status, **common)
+    return Event(uid=uid, start=start, end=end, sequence=sequence, status=status, **{**common, **place})
+
+
+def _own_place(row: MeetingOccurrence) -> dict:
+    """``{"location": ...}`` when the date's place differs from the series' (space not booked)."""
+    own = own_location(row)
+    return {} if own is None else {"location": own or None}
 
 
 def series_event(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence], *, lang: str,
@@ -263,7 +270,7 @@ def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Org
         last_modified=max(filter(None, (series.updated_at, occurrence.updated_at, changed_at))),
         sequence=occurrence_sequence(occurrence),
         description=_description(series, lang, url),
-        location=location_text(series),
+        location=occurrence_location(occurrence),
         url=url,
         tzid=series.timezone,
         status="CANCELLED" if cancelled else ("TENTATIVE" if tentative else "CONFIRMED"),

@@ -12,6 +12,7 @@ from app.core.confirm import Confirmation
 from app.core.i18n import localized
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
+from app.meetings.statuses import OccurrenceStatus, RegistrationStatus, SeriesStatus
 
 
 def cancel_series(series: MeetingSeries, now: datetime) -> Confirmation:
@@ -19,10 +20,10 @@ def cancel_series(series: MeetingSeries, now: datetime) -> Confirmation:
     from app.spaces.views import timespan
 
     upcoming = list(db.session.scalars(select(MeetingOccurrence).where(
-        MeetingOccurrence.series_id == series.id, MeetingOccurrence.status == "scheduled",
+        MeetingOccurrence.series_id == series.id, MeetingOccurrence.status == OccurrenceStatus.SCHEDULED,
         MeetingOccurrence.starts_at > now).order_by(MeetingOccurrence.starts_at)))
     registrants = db.session.scalar(select(func.count(Registration.id)).where(
-        Registration.occurrence_id.in_([o.id for o in upcoming]), Registration.status != "cancelled")) or 0
+        Registration.occurrence_id.in_([o.id for o in upcoming]), Registration.status != RegistrationStatus.CANCELLED)) or 0
     consequences = [ngettext("%(num)d upcoming date is cancelled.", "%(num)d upcoming dates are cancelled.",
                              len(upcoming)),
                     ngettext("%(num)d registrant gets an email about the cancellation.",
@@ -34,4 +35,4 @@ def cancel_series(series: MeetingSeries, now: datetime) -> Confirmation:
         back=url_for("meetings.manage_detail", series_id=series.id), button=_("Cancel the whole series"),
         facts=[(_("Series"), localized(series, "title"))], consequences=consequences,
         items=[timespan(o.starts_at, o.ends_at) for o in upcoming[:60]], items_heading=_("Dates that are cancelled"),
-        fields={"status": "cancelled"}, back_label=_("Keep the series"))
+        fields={"status": SeriesStatus.CANCELLED.value}, back_label=_("Keep the series"))

@@ -16,6 +16,7 @@ from app.core.districts import district_choices
 from app.core.i18n import current_language, localized
 from app import scheduling as recurrence
 from app.meetings.models import MEETING_LANGUAGES, MeetingSeries
+from app.meetings.statuses import SeriesStatus
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -262,7 +263,7 @@ class StatusForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.status.choices = [(s, s) for s in ("draft", "published", "cancelled")]
+        self.status.choices = [(s.value, s.value) for s in SeriesStatus]
 
 
 class ThemeForm(FlaskForm):

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
 from app.extensions import db
+from app.meetings.statuses import Attendance, OccurrenceStatus, RegistrationStatus, SeriesStatus
 
-SERIES_STATUSES = ("draft", "published", "cancelled")
-OCCURRENCE_STATUSES = ("scheduled", "cancelled")
-REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
-ATTENDANCE = ("present", "no_show")
+SERIES_STATUSES = tuple(s.value for s in SeriesStatus)
+OCCURRENCE_STATUSES = tuple(s.value for s in OccurrenceStatus)
+REGISTRATION_STATUSES = tuple(s.value for s in RegistrationStatus)
+ATTENDANCE = tuple(s.value for s in Attendance)
 MEETING_LANGUAGES = ("fi", "sv", "en", "multi")
 
 series_themes = Table(
@@ -89,7 +90,7 @@ class MeetingSeries(db.Model):
     location: Mapped[str | None] = mapped_column(String(300))  # street address when not in a space
     online_url: Mapped[str | None] = mapped_column(String(500))
     district: Mapped[str | None] = mapped_column(String(20), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=SeriesStatus.DRAFT.value, index=True)
     # iCalendar SEQUENCE: +1 on every change of time, rule or status.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Occurrences exist up to this instant; `flask meetings materialise` extends it.
@@ -126,7 +127,7 @@ class MeetingOccurrence(db.Model):
     recurrence_id: Mapped[datetime] = mapped_column(UTCDateTime)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(10), default="scheduled")
+    status: Mapped[str] = mapped_column(String(10), default=OccurrenceStatus.SCHEDULED.value)
     capacity: Mapped[int] = mapped_column(Integer)
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)  # confirmed seats
     # True when staff moved or changed this one occurrence (an iCalendar override).

@@ -18,6 +18,7 @@ from app.core.types import utcnow
 from app.errors import Conflict, DomainError, Forbidden
 from app.extensions import db
 from app.meetings.models import Registration
+from app.meetings.statuses import RegistrationStatus
 
 DEFAULT_PER_OCCURRENCE = 10
 DEFAULT_PER_DAY = 50
@@ -30,7 +31,7 @@ class TooManyRegistrations(DomainError):
 
 def _on_behalf(actor: Any):
     return (Registration.user_id == actor.id, func.lower(Registration.email) != (actor.email or "").lower(),
-            Registration.status != "cancelled")
+            Registration.status != RegistrationStatus.CANCELLED)
 
 
 def check_on_behalf(actor: Any, occurrence_id: int, email: str, organization_id: int | None, *,

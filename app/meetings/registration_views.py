@@ -8,17 +8,18 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.actions import act
 from app.core.auth import role_required
 from app.core.dates import format_date, format_datetime, format_time
-from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.core.types import utcnow
-from app.errors import DomainError, NotFound
+from app.errors import NotFound
 from app.extensions import db, limiter
-from app.meetings.registration_privacy import mail_existing_registration
+from app.meetings.registration_privacy import register_or_remind
 from app.meetings.visibility import visible_occurrence_or_404
 from app.meetings import registrations as services
 from app.meetings.models import MeetingOccurrence
+from app.meetings.statuses import OccurrenceStatus, RegistrationStatus
 from app.meetings.registration_forms import CancelForm, MessageForm, QuickRegistrationForm, RegistrationForm
 from app.meetings.tokens import registration_from_token, registration_token
 
@@ -42,15 +43,11 @@ def _helpers():
         from app.meetings.models import Registration
 
         return db.session.scalar(select(Registration.id).where(
-            Registration.occurrence_id == occurrence.id, Registration.status == "waitlisted").limit(1)) is not None
+            Registration.occurrence_id == occurrence.id,
+            Registration.status == RegistrationStatus.WAITLISTED).limit(1)) is not None
 
     return {"when": when, "instant": instant, "registration_token": registration_token,
-            "status_label": _status_label, "someone_waiting": someone_waiting}
-
-
-def _status_label(status: str) -> str:
-    return {"confirmed": _("Confirmed"), "waitlisted": _("On the waiting list"),
-            "cancelled": _("Cancelled")}.get(status, status)
+            "status_label": RegistrationStatus.label_of, "someone_waiting": someone_waiting}
 
 
 def _visible_occurrence(occurrence_id: int) -> MeetingOccurrence:
@@ -96,30 +93,21 @@ def occurrence(occurrence_id: int):
                 raw["needs"] = form.needs.data
             else:
                 raw = dict(form.data, locale=current_language())
-            try:
-                data = services.clean_registration_data(raw, series=occurrence.series)
-                registration = services.register(occurrence, data, actor=current_user if
-                                                 current_user.is_authenticated else None)
-            except DomainError as exc:
-                db.session.rollback()
-                if not current_user.is_authenticated and exc.code == "duplicate":
-                    # Same answer as a new registration; the address's owner gets their link.
-                    mail_existing_registration(_visible_occurrence(occurrence_id), data.email)
-                    db.session.commit()
+            actor = current_user if current_user.is_authenticated else None
+            result = act(lambda: register_or_remind(occurrence, raw, actor=actor), form=form)
+            if result.ok:
+                registration = result.value
+                if actor is None or registration is None:
+                    # Same answer whether the address was new or not (registration_privacy).
                     return redirect(url_for("registrations.received", occurrence_id=occurrence_id))
-                populate_errors(form, exc)
-                occurrence = _visible_occurrence(occurrence_id)
-            else:
-                db.session.commit()
-                if not current_user.is_authenticated:
-                    return redirect(url_for("registrations.received", occurrence_id=occurrence_id))
-                if registration.status == "confirmed":
+                if registration.status == RegistrationStatus.CONFIRMED:
                     flash(_("You are registered. A confirmation was sent to %(email)s.",
                             email=registration.email), "success")
                 else:
                     flash(_("The meeting is full, so you are on the waiting list. We will email %(email)s "
                             "if a seat becomes free.", email=registration.email), "info")
                 return redirect(url_for("registrations.manage", token=registration_token(registration)))
+            occurrence = _visible_occurrence(occurrence_id)
         return _render_occurrence(occurrence, form, status=400)
     return _render_occurrence(occurrence, form)
 
@@ -141,7 +129,7 @@ def manage(token: str):
         return render_template("registrations/invalid_link.html"), 404
     position = services.waitlist_position(registration)
     occurrence = registration.occurrence
-    cancellable = (registration.status != "cancelled" and occurrence.status == "scheduled"
+    cancellable = (registration.status != RegistrationStatus.CANCELLED and occurrence.status == OccurrenceStatus.SCHEDULED
                    and occurrence.starts_at > utcnow())
     return render_template("registrations/manage.html", registration=registration, token=token,
                            occurrence=occurrence, series=occurrence.series, position=position,
@@ -155,17 +143,11 @@ def manage_cancel(token: str):
     if registration is None:
         return render_template("registrations/invalid_link.html"), 404
     form = CancelForm()
-    if registration.status == "cancelled":
+    if registration.status == RegistrationStatus.CANCELLED:
         flash(_("This registration is already cancelled."), "info")
         return redirect(url_for("registrations.manage", token=token))
     if form.validate_on_submit():
-        try:
-            services.cancel_registration(registration, actor=None, by_token=True)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
+        if act(lambda: services.cancel_registration(registration, actor=None, by_token=True)).ok:
             flash(_("Your registration was cancelled. A confirmation was sent by email."), "success")
         return redirect(url_for("registrations.manage", token=token))
     return render_template("registrations/cancel.html", registration=registration,
@@ -198,21 +180,17 @@ def cancel(registration_id: int):
     staff_view = current_user.is_staff and request.args.get("from") == "participants"
     back = (url_for("registrations.participants", occurrence_id=registration.occurrence_id) if staff_view
             else url_for("registrations.mine"))
-    if registration.status == "cancelled":
+    if registration.status == RegistrationStatus.CANCELLED:
         flash(_("This registration is already cancelled."), "info")
         return redirect(back)
     form = CancelForm()
     if form.validate_on_submit():
-        try:
-            promoted = services.cancel_registration(registration, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
+        result = act(lambda: services.cancel_registration(registration, actor=current_user))
+        if result.ok:
             flash(_("The registration was cancelled."), "success")
-            if promoted and current_user.is_staff:
-                flash(_("%(n)d registrations moved from the waiting list to confirmed.", n=len(promoted)), "info")
+            if result.value and current_user.is_staff:
+                flash(_("%(n)d registrations moved from the waiting list to confirmed.", n=len(result.value)),
+                      "info")
         return redirect(back)
     return render_template("registrations/cancel.html", registration=registration,
                            occurrence=registration.occurrence, series=registration.occurrence.series, form=form,
@@ -227,8 +205,8 @@ def participants(occurrence_id: int):
     """Confirmed and waiting registrations with their needs, opt-in and attendance."""
     occurrence = _visible_occurrence(occurrence_id)
     rows = services.occurrence_registrations(occurrence)
-    confirmed = [r for r in rows if r.status == "confirmed"]
-    waiting = [r for r in rows if r.status == "waitlisted"]
+    confirmed = [r for r in rows if r.status == RegistrationStatus.CONFIRMED]
+    waiting = [r for r in rows if r.status == RegistrationStatus.WAITLISTED]
     return render_template("registrations/participants.html", occurrence=occurrence, series=occurrence.series,
                            confirmed=confirmed, waiting=waiting, form=CancelForm(),
                            waiting_seats=sum(r.seats for r in waiting),
@@ -251,14 +229,9 @@ def attendance(occurrence_id: int):
             except ValueError:
                 abort(400)
             marks[registration_id] = value or None
-    try:
-        changed = services.set_attendance(occurrence, marks, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Attendance saved (%(n)d changed).", n=changed), "success")
+    result = act(lambda: services.set_attendance(occurrence, marks, actor=current_user))
+    if result.ok:
+        flash(_("Attendance saved (%(n)d changed).", n=result.value), "success")
     return redirect(url_for("registrations.participants", occurrence_id=occurrence_id))
 
 
@@ -295,15 +268,11 @@ def message(occurrence_id: int):
     occurrence = _visible_occurrence(occurrence_id)
     form = MessageForm()
     if form.validate_on_submit():
-        try:
-            sent = services.message_registrants(occurrence, form.subject.data, form.body.data, actor=current_user,
-                                                include_waitlist=form.include_waitlist.data)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The message was queued for %(n)d recipients.", n=sent), "success")
+        result = act(lambda: services.message_registrants(occurrence, form.subject.data, form.body.data,
+                                                          actor=current_user,
+                                                          include_waitlist=form.include_waitlist.data), form=form)
+        if result.ok:
+            flash(_("The message was queued for %(n)d recipients.", n=result.value), "success")
             return redirect(url_for("registrations.participants", occurrence_id=occurrence_id))
     status = 400 if form.is_submitted() else 200
     return render_template("registrations/message.html", occurrence=occurrence, series=occurrence.series,

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Iterable
 
-from flask import current_app
 from sqlalchemy import or_, select
 
 from app.extensions import db
@@ -39,6 +40,7 @@ from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.spaces import services as spaces
 from app.spaces.models import Booking, Space
 from app.spaces.services import BookingConflict, ConflictItem
+from app.meetings.statuses import OccurrenceStatus, SeriesStatus
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +55,16 @@ def booking_title(series: MeetingSeries) -> str:
 
 def booking_notes(occurrence: MeetingOccurrence) -> str:
     """Links the booking back to its meeting (shown with the booking to the space's staff)."""
-    base = current_app.config.get("BASE_URL", "")
+    from app.core.urls import external_url
+
     return (f"Meeting series {occurrence.series_id}, occurrence {occurrence.id}: "
-            f"{base}/meetings/occurrences/{occurrence.id}")
+            f"{external_url('registrations.occurrence', occurrence_id=occurrence.id)}")
 
 
 def _wanted(occurrence: MeetingOccurrence, now: datetime) -> bool:
     series = occurrence.series
-    return (series.space_id is not None and series.status != "cancelled"
-            and occurrence.status == "scheduled" and occurrence.ends_at > now)
+    return (series.space_id is not None and series.status != SeriesStatus.CANCELLED
+            and occurrence.status == OccurrenceStatus.SCHEDULED and occurrence.ends_at > now)
 
 
 def _live_booking(occurrence: MeetingOccurrence) -> Booking | None:
@@ -173,15 +176,29 @@ def unbooked_occurrence_ids(series: MeetingSeries, now: datetime) -> set[int]:
     """Upcoming scheduled occurrences whose space is not booked: ``booking_id IS NULL`` (the slot
     was taken when the scheduled job created them), or their booking was cancelled from the
     space's own pages. One query."""
-    if series.space_id is None or series.status == "cancelled":
+    if series.space_id is None or series.status == SeriesStatus.CANCELLED:
         return set()
     return set(db.session.scalars(
         select(MeetingOccurrence.id)
         .outerjoin(Booking, Booking.id == MeetingOccurrence.booking_id)
-        .where(MeetingOccurrence.series_id == series.id, MeetingOccurrence.status == "scheduled",
+        .where(MeetingOccurrence.series_id == series.id, MeetingOccurrence.status == OccurrenceStatus.SCHEDULED,
                MeetingOccurrence.ends_at > now,
                or_(MeetingOccurrence.booking_id.is_(None), Booking.status == "cancelled"))))
 
 
-__all__ = ["OVERRIDE_PREFIX", "booking_notes", "booking_title", "release", "sync_booking", "sync_bookings",
+@contextmanager
+def conflict_message(message: Callable[[str], Any]) -> Iterator[None]:
+    """A :class:`BookingConflict` raised inside says ``message(times)`` (the taken times, listed),
+    so that the page shows why in one line; its ``conflicts`` stay for the API and the forms."""
+    from app.core.dates import timespan
+
+    try:
+        yield
+    except BookingConflict as exc:
+        times = ", ".join(timespan(c.start, c.end) for c in exc.conflicts)
+        raise BookingConflict(exc.conflicts, message(times), tz=exc.tz, fields=exc.fields, code=exc.code,
+                              **exc.extra) from exc
+
+
+__all__ = ["OVERRIDE_PREFIX", "conflict_message", "booking_notes", "booking_title", "release", "sync_booking", "sync_bookings",
            "sync_series", "unbooked_occurrence_ids"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
@@ -17,6 +18,7 @@ from app.meetings import space_bookings
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.spaces import services as spaces
 from app.spaces.models import Booking, Space
+from app.meetings.statuses import OccurrenceStatus, SeriesStatus
 
 #: Why an upcoming date has no space booking.
 CANCELLED = "cancelled"  # its booking was cancelled from outside the meeting
@@ -48,7 +50,8 @@ def unbooked_reasons(series: MeetingSeries, now: datetime) -> dict[int, str]:
 def space_unbooked(occurrence: MeetingOccurrence, now: datetime) -> bool:
     """True when a scheduled, not yet finished date of a series with a space has no live booking."""
     series = occurrence.series
-    if series.space_id is None or series.status == "cancelled" or occurrence.status != "scheduled":
+    if series.space_id is None or series.status == SeriesStatus.CANCELLED \
+            or occurrence.status != OccurrenceStatus.SCHEDULED:
         return False
     if occurrence.ends_at <= now:
         return False
@@ -64,4 +67,7 @@ def book_again(occurrence: MeetingOccurrence, actor: Any, now: datetime) -> Book
         booking = db.session.get(Booking, occurrence.booking_id)
         if booking is not None and booking.status == "cancelled":
             occurrence.booking_id = None  # sync books a fresh one
-    return space_bookings.sync_booking(occurrence, actor, now, strict=True)
+    with space_bookings.conflict_message(lambda times: _l(
+            "The space could not be booked: it is already booked at %(times)s. Move the date or choose "
+            "another space.", times=times)):
+        return space_bookings.sync_booking(occurrence, actor, now, strict=True)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.core.actions import act
 from app.core.auth import role_required
 from app.core.database import writes
 from app.core.page_cache import cached_page
@@ -20,14 +21,14 @@ from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app import scheduling as recurrence
-from app.meetings import services, space_bookings
-from app.meetings.content import MEETINGS, PAGES as MEETING_PAGES
 from app.meetings import services, space_bookings, space_status
+from app.meetings.content import MEETINGS, PAGES as MEETING_PAGES
 from app.scheduling import rule_text
 from app.meetings.forms import (CancelOccurrenceForm, MeetingFilterForm, MoveOccurrenceForm, SeriesForm,
                                 StatusForm, ThemeForm)
 from app.meetings.preview import Preview, build_preview, chosen_space
 from app.meetings.models import SERIES_STATUSES, MeetingOccurrence, MeetingSeries, MeetingTheme
+from app.meetings.statuses import SeriesStatus, meeting_status_label
 from app.spaces.models import Space
 from app.spaces.services import BookingConflict
 
@@ -49,6 +50,9 @@ def _helpers() -> dict[str, Any]:
 
 def _describe(series: MeetingSeries) -> str:
     return rule_text.describe(series.rrule, series.start_local, current_language(), series.timezone)
+
+
+bp.add_app_template_global(meeting_status_label, "meeting_status_label")
 
 
 @bp.app_template_global("space_unbooked")
@@ -108,74 +112,83 @@ def manage_index():
 
 
 def _form_choices() -> dict[str, Any]:
-    themes = services.ensure_default_themes()
     if request.method == "GET":
-        db.session.commit()  # the checkboxes carry theme ids: they must outlive this request
+        # The checkboxes carry theme ids: the default themes must outlive this request.
+        themes = act(services.ensure_default_themes).value
+    else:
+        themes = services.ensure_default_themes()
     spaces = list(db.session.scalars(select(Space).order_by(Space.name)))
     return {"themes": [t for t in themes if t.active], "spaces": spaces}
 
 
+def _series_fields(form: SeriesForm) -> dict[str, str]:
+    """Service field → form field; the rule's errors go to whichever way the rule was given."""
+    advanced = bool((form.advanced_rrule.data or "").strip())
+    return {**_FORM_FIELDS, "rrule": "advanced_rrule" if advanced else "freq"}
+
+
 def _place_errors(form: SeriesForm, error: DomainError) -> None:
     fields: dict[str, list[Any]] = {}
-    advanced = bool((form.advanced_rrule.data or "").strip())
+    mapping = _series_fields(form)
     for name, messages in error.fields.items():
-        target = _FORM_FIELDS.get(name, name)
-        if name == "rrule":
-            target = "advanced_rrule" if advanced else "freq"
-        fields.setdefault(target, []).extend(messages)
+        fields.setdefault(mapping.get(name, name), []).extend(messages)
     error.fields = fields
     populate_errors(form, error)
 
 
+def _save_series(form: SeriesForm, rule: str | None, series: MeetingSeries | None) -> MeetingSeries:
+    data = services.clean_series_data(form.service_data(rule), now=_now(), current=series)
+    if series is None:
+        return services.create_series(data, actor=current_user, now=_now())
+    services.update_series(series, data, actor=current_user, now=_now(), effective_from=form.effective_from.data)
+    return series
+
+
 def _series_form(series: MeetingSeries | None):
     """Create/edit with a server-side "Preview dates" button that re-renders with the next dates."""
-    choices = _form_choices()
-    if series is not None and series.themes:
-        extra = [t for t in series.themes if not t.active]  # keep deactivated themes already chosen
-        choices["themes"] = choices["themes"] + extra
-    form = SeriesForm(**choices)
+    form = SeriesForm(**_series_choices(series))
     if request.method == "GET" and series is not None:
         form.fill_from(series)
     preview = None
     conflicts: list[Any] = []  # the series' space is booked at some of its dates (space_bookings)
     if form.is_submitted():
-        max_count = current_app.config["RECURRENCE_MAX_OCCURRENCES"]
-        valid = form.validate()
-        rule = None
-        try:
-            rule = form.build_rule(max_count)
-        except recurrence.RecurrenceError as exc:
-            valid = False
-            _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
+        valid, rule = _validated_rule(form)
         if valid and form.preview.data:
             preview = _preview(form, rule, series)
             conflicts = preview.conflicts if preview else []
         elif valid:
-            try:
-                data = services.clean_series_data(form.service_data(rule), now=_now(), current=series)
-                if series is None:
-                    series = services.create_series(data, actor=current_user, now=_now())
-                    message = _("The meeting series was created.")
-                else:
-                    services.update_series(series, data, actor=current_user, now=_now(),
-                                           effective_from=form.effective_from.data)
-                    message = _("The changes were saved.")
-            except BookingConflict as exc:
+            result = act(lambda: _save_series(form, rule, series), form=form, field_map=_series_fields(form))
+            if result.ok:
+                flash(_("The meeting series was created.") if series is None else _("The changes were saved."),
+                      "success")
+                return redirect(url_for("meetings.manage_detail", series_id=result.value.id))
+            if isinstance(result.error, BookingConflict):
                 # One error box: the conflicts list (spaces/_conflicts.html) says it all.
-                db.session.rollback()
-                conflicts = exc.conflicts
-            except DomainError as exc:
-                db.session.rollback()
-                _place_errors(form, exc)
-            else:
-                db.session.commit()
-                flash(message, "success")
-                return redirect(url_for("meetings.manage_detail", series_id=series.id))
+                conflicts = result.error.conflicts
+                form.form_errors = []
     failed = form.errors or getattr(form, "form_errors", None) or (conflicts and not form.preview.data)
     status = 400 if form.is_submitted() and failed else 200
     return render_template("meetings/form.html", form=form, series=series, preview=preview,
                            dates_heading=_dates_heading(preview) if preview and preview.dates else None,
                            conflicts=conflicts), status
+
+
+def _series_choices(series: MeetingSeries | None) -> dict[str, Any]:
+    choices = _form_choices()
+    if series is not None and series.themes:
+        extra = [t for t in series.themes if not t.active]  # keep deactivated themes already chosen
+        choices["themes"] = choices["themes"] + extra
+    return choices
+
+
+def _validated_rule(form: SeriesForm) -> tuple[bool, str | None]:
+    """(the form is valid, the rule it builds); the rule's errors are placed on the form."""
+    valid = form.validate()
+    try:
+        return valid, form.build_rule(current_app.config["RECURRENCE_MAX_OCCURRENCES"])
+    except recurrence.RecurrenceError as exc:
+        _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
+        return False, None
 
 
 def _preview(form: SeriesForm, rule: str | None, series: MeetingSeries | None = None) -> Preview | None:
@@ -278,21 +291,9 @@ def book_space(occurrence_id: int):
     form.validate()
     if form.errors.get("csrf_token"):
         abort(400)
-    try:
-        booking = space_status.book_again(occurrence, current_user, _now())
-    except BookingConflict as exc:
-        from app.spaces.views import timespan
-
-        db.session.rollback()
-        flash(_("The space could not be booked: it is already booked at %(times)s. Move the date or choose "
-                "another space.", times=", ".join(timespan(c.start, c.end) for c in exc.conflicts)), "error")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        if booking is not None:
-            flash(_("The space is booked for the date again."), "success")
+    result = act(lambda: space_status.book_again(occurrence, current_user, _now()))
+    if result.ok and result.value is not None:
+        flash(_("The space is booked for the date again."), "success")
     return redirect(url_for("meetings.manage_detail", series_id=occurrence.series_id))
 
 
@@ -303,25 +304,14 @@ def set_status(series_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
-    if form.status.data == "cancelled" and not confirmed():
+    if form.status.data == SeriesStatus.CANCELLED and not confirmed():
         from app.meetings.confirmations import cancel_series
 
         return confirm_page(cancel_series(series, _now()))
-    try:
-        services.set_series_status(series, form.status.data, actor=current_user, now=_now())
-    except BookingConflict as exc:
-
-        db.session.rollback()
-        flash(_("Not changed: the space is already booked at %(times)s.",
-                times=", ".join(timespan(c.start, c.end) for c in exc.conflicts)), "error")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        flash({"draft": _("The series is now a draft and hidden from the public."),
-               "published": _("The series is published."),
-               "cancelled": _("The series was cancelled.")}[form.status.data], "success")
+    if act(lambda: services.set_series_status(series, form.status.data, actor=current_user, now=_now())).ok:
+        flash({SeriesStatus.DRAFT: _("The series is now a draft and hidden from the public."),
+               SeriesStatus.PUBLISHED: _("The series is published."),
+               SeriesStatus.CANCELLED: _("The series was cancelled.")}[form.status.data], "success")
     return redirect(url_for("meetings.manage_detail", series_id=series.id))
 
 
@@ -332,14 +322,10 @@ def cancel_occurrence(occurrence_id: int):
     occurrence = db.get_or_404(MeetingOccurrence, occurrence_id)
     form = CancelOccurrenceForm()
     if form.validate_on_submit():
-        try:
-            services.cancel_occurrence(occurrence, reason=form.reason.data, actor=current_user, now=_now())
-        except DomainError as exc:
-            db.session.rollback()
-            exc.fields = {"reason": exc.fields.get("reason", [])} if "reason" in exc.fields else {}
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        # Only the reason is a field of this form; other refusals (already cancelled, past) go on top.
+        result = act(lambda: services.cancel_occurrence(occurrence, reason=form.reason.data, actor=current_user,
+                                                        now=_now()), form=form, field_map={"status": "__top__"})
+        if result.ok:
             flash(_("The meeting was cancelled and the registrants were informed."), "success")
             return redirect(url_for("meetings.manage_detail", series_id=occurrence.series_id))
     status = 400 if form.is_submitted() else 200
@@ -357,21 +343,13 @@ def move_occurrence(occurrence_id: int):
         form.start.data = occurrence.starts_at.astimezone(zone).replace(tzinfo=None)
         form.end.data = occurrence.ends_at.astimezone(zone).replace(tzinfo=None)
     if form.validate_on_submit():
-        try:
-            services.move_occurrence(occurrence, starts_at=recurrence.localize(form.start.data, zone),
-                                     ends_at=recurrence.localize(form.end.data, zone), actor=current_user,
-                                     now=_now())
-        except BookingConflict as exc:
-            db.session.rollback()
-            conflicts = exc.conflicts
-            populate_errors(form, exc)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        result = act(lambda: services.move_occurrence(
+            occurrence, starts_at=recurrence.localize(form.start.data, zone),
+            ends_at=recurrence.localize(form.end.data, zone), actor=current_user, now=_now()), form=form)
+        if result.ok:
             flash(_("The meeting was moved and the registrants were informed."), "success")
             return redirect(url_for("meetings.manage_detail", series_id=occurrence.series_id))
+        conflicts = getattr(result.error, "conflicts", [])
     status = 400 if form.is_submitted() else 200
     return render_template("meetings/occurrence_move.html", form=form, occurrence=occurrence,
                            conflicts=conflicts), status
@@ -383,18 +361,12 @@ def move_occurrence(occurrence_id: int):
 @writes  # creates the default themes on first use
 def themes():
     if request.method == "GET":
-        services.ensure_default_themes()
-        db.session.commit()
+        act(services.ensure_default_themes)
     form = ThemeForm(prefix="new")
     if form.validate_on_submit():
-        try:
-            theme = services.create_theme(form.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The theme %(name)s was added.", name=theme.name_fi), "success")
+        result = act(lambda: services.create_theme(form.data, actor=current_user), form=form)
+        if result.ok:
+            flash(_("The theme %(name)s was added.", name=result.value.name_fi), "success")
             return redirect(url_for("meetings.themes"))
     rows = [(theme, ThemeForm(prefix=f"t{theme.id}", obj=theme)) for theme in services.list_themes()]
     status = 400 if form.is_submitted() else 200
@@ -406,28 +378,28 @@ def themes():
 def update_theme(theme_id: int):
     theme = db.get_or_404(MeetingTheme, theme_id)
     action = request.form.get("action", "rename")
-    try:
-        if action == "rename":
-            form = ThemeForm(prefix=f"t{theme.id}")
-            if not form.validate():
-                raise DomainError(fields={f.label.text: f.errors for f in form if f.errors})
-            services.update_theme(theme, form.data, actor=current_user)
-            message = _("The theme was renamed.")
-        elif action in ("up", "down"):
-            services.move_theme(theme, -1 if action == "up" else 1, actor=current_user)
-            message = _("The order was changed.")
-        elif action in ("activate", "deactivate"):
-            services.set_theme_active(theme, action == "activate", actor=current_user)
-            message = _("The theme is in use again.") if action == "activate" else \
-                _("The theme is no longer offered.")
-        else:
-            abort(400)
-    except DomainError as exc:
-        db.session.rollback()
-        messages = [str(m) for ms in exc.fields.values() for m in ms] or [str(exc.message)]
-        flash(" ".join(messages), "error")
+    form = ThemeForm(prefix=f"t{theme.id}")
+    if action == "rename":
+        if not form.validate():
+            flash(" ".join(_form_messages(form)), "error")
+            return redirect(url_for("meetings.themes"))
+        call, message = (lambda: services.update_theme(theme, form.data, actor=current_user)), \
+            _("The theme was renamed.")
+    elif action in ("up", "down"):
+        call, message = (lambda: services.move_theme(theme, -1 if action == "up" else 1, actor=current_user)), \
+            _("The order was changed.")
+    elif action in ("activate", "deactivate"):
+        call = lambda: services.set_theme_active(theme, action == "activate", actor=current_user)  # noqa: E731
+        message = _("The theme is in use again.") if action == "activate" else _("The theme is no longer offered.")
     else:
-        db.session.commit()
+        abort(400)
+    if act(call, form=form).ok:
         flash(message, "success")
+    else:
+        flash(" ".join(_form_messages(form)), "error")
     return redirect(url_for("meetings.themes"))
 
+
+def _form_messages(form: ThemeForm) -> list[str]:
+    """The field errors of a form, else its general ones (for a flash after a redirect)."""
+    return [str(m) for field in form for m in field.errors] or [str(m) for m in getattr(form, "form_errors", [])]

@@ -15,6 +15,7 @@ from app.core import visibility
 from app.errors import NotFound
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence, MeetingSeries
+from app.meetings.statuses import SeriesStatus
 
 
 def is_staff(viewer: Any) -> bool:
@@ -24,12 +25,12 @@ def is_staff(viewer: Any) -> bool:
 
 def can_see_series(series: MeetingSeries | None, viewer: Any) -> bool:
     """Published and cancelled series are public; drafts are for staff only."""
-    return series is not None and (series.status != "draft" or is_staff(viewer))
+    return series is not None and (series.status != SeriesStatus.DRAFT or is_staff(viewer))
 
 
 def visible_series_clause(viewer: Any) -> ColumnElement[bool]:
     """The same rule as an SQL condition on MeetingSeries, for lists."""
-    return true() if is_staff(viewer) else MeetingSeries.status != "draft"
+    return true() if is_staff(viewer) else MeetingSeries.status != SeriesStatus.DRAFT
 
 
 def visible_series_or_404(series_id: int, viewer: Any) -> MeetingSeries:

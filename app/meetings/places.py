@@ -1,0 +1,53 @@
+"""Where a meeting is: the one rule for the place text of a series and of one of its dates.
+
+Feeds, invitations, mails and the API all name the place through here. A series held in a
+resident space names the space only for a date that holds a live booking of it (issue 17): a date
+whose booking was cancelled from outside the meeting, or that the scheduled job could not book,
+shows the series' own location text (a street address, say) and online link, or no place at all;
+pages say "The place will be confirmed later" for it.
+"""
+from __future__ import annotations
+
+from app.meetings.models import MeetingOccurrence, MeetingSeries
+
+
+def series_location(series: MeetingSeries) -> str | None:
+    """Where: the resident space (name, address), a street address and/or the online link."""
+    parts: list[str] = []
+    if series.space is not None:
+        parts.append(f"{series.space.name}, {series.space.address}")
+    elif series.location:
+        parts.append(series.location)
+    if series.online_url:
+        parts.append(series.online_url)
+    return " / ".join(parts) or None
+
+
+def location_without_space(series: MeetingSeries) -> str | None:
+    """The place of a date whose space is not booked: the location text and/or online link."""
+    return " / ".join(part for part in (series.location, series.online_url) if part) or None
+
+
+def space_booked(occurrence: MeetingOccurrence) -> bool:
+    """Whether the date holds a live booking (loads ``occurrence.booking`` unless eager-loaded)."""
+    booking = occurrence.booking
+    return booking is not None and booking.status != "cancelled"
+
+
+def names_space(occurrence: MeetingOccurrence) -> bool:
+    """Whether the date's place may name its series' space."""
+    return occurrence.series.space_id is None or space_booked(occurrence)
+
+
+def occurrence_location(occurrence: MeetingOccurrence) -> str | None:
+    """The place of one date (see the module docstring)."""
+    series = occurrence.series
+    return series_location(series) if names_space(occurrence) else location_without_space(series)
+
+
+def own_location(occurrence: MeetingOccurrence) -> str | None:
+    """A date's place when it differs from its series' (``""`` for none at all), else ``None``:
+    what an override of a series' feed event carries."""
+    if names_space(occurrence):
+        return None
+    return location_without_space(occurrence.series) or ""

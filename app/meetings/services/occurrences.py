@@ -20,7 +20,8 @@ from app.core.auth import require_staff
 from app.core.validation import ErrorCollector
 from app.errors import ValidationError
 from app.extensions import db
-from app.meetings import notifications, recurrence, space_bookings
+from app import scheduling as recurrence
+from app.meetings import notifications, space_bookings
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.meetings.services.fields import MAX_DURATION
 from app.meetings.statuses import OccurrenceStatus, SeriesStatus

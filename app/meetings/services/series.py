@@ -15,7 +15,8 @@ from app.core.audit import audit
 from app.core.auth import require_staff
 from app.errors import ValidationError
 from app.extensions import db
-from app.meetings import notifications, recurrence, series_split, space_bookings
+from app import scheduling as recurrence
+from app.meetings import notifications, series_split, space_bookings
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
 from app.meetings.services.fields import LOCATION_FIELDS, SERIES_FIELDS, TIMING_FIELDS
 from app.meetings.services.occurrences import (_cancel, _expand, _horizon, _new_occurrence, _occurrence_changed,

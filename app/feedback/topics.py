@@ -19,7 +19,7 @@ from app.core.types import utcnow
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.feedback.models import TOPIC_STATUSES, TopicProposal, TopicVote
-from app.feedback.services import _insert
+from app.core.database import insert_ignoring as _insert
 from app.meetings.models import MeetingOccurrence
 
 

@@ -2,7 +2,7 @@
 
 An appointment counts when it is live (not cancelled) and starts in the period; it has been
 *given* once it has ended, and is *upcoming* otherwise. Groups with fewer than
-``MIN_GROUP_SIZE`` appointments are never shown on their own: they are added up into one
+``MIN_RESPONDENTS`` (app/core/disclosure.py) appointments are never shown on their own: they are added up into one
 "smaller groups" row (whose count is itself withheld when below the minimum), so no single small
 organisation, district or theme can be singled out. Two queries whatever the amount of data.
 """

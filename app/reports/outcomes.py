@@ -4,7 +4,7 @@ proposals that got an outcome, and the median days from a proposal to its (first
 Three queries whatever the amount of data. Scope: outcomes recorded in the period; proposals
 made in the period (as in the report's "Topic proposals"). A series narrows to outcomes linked to
 its occurrences or topics; a theme to outcomes with that theme and to the series of that theme.
-The share and the median describe people's proposals: with fewer than ``MIN_GROUP_SIZE``
+The share and the median describe people's proposals: with fewer than ``MIN_RESPONDENTS`` (app/core/disclosure.py)
 proposals (or proposals with an outcome) they are withheld, like every other small group.
 """
 from __future__ import annotations

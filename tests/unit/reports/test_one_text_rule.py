@@ -6,15 +6,16 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.feedback.disclosure import MIN_RESPONDENTS, may_show
-from app.reports.services import MIN_GROUP_SIZE, cooperation_report
+from app.core.disclosure import MIN_RESPONDENTS, may_show
+from app.reports.services import cooperation_report
 from tests.unit.reports import data
 
 
-def test_one_threshold_in_one_place():
-    from app.feedback.services import MIN_RESPONDENTS_FOR_TEXTS
+def test_one_threshold_in_one_place(ctx):
+    from app.feedback.services import MIN_RESPONDENTS as feedback_minimum
 
-    assert MIN_RESPONDENTS == MIN_GROUP_SIZE == MIN_RESPONDENTS_FOR_TEXTS == 5
+    today = datetime.now().date()
+    assert MIN_RESPONDENTS == feedback_minimum == cooperation_report(ctx, today, today).min_group_size == 5
     assert not may_show(4) and may_show(5) and not may_show(None)
 
 

@@ -1,9 +1,10 @@
-"""When feedback may be shown: one rule for the series results, the API and the report.
+"""When answers may be shown: one privacy rule for the series results, the API and the report.
 
 A group of answers (a series, a date, a theme of the report) shows its free texts, averages and
 distributions only when at least ``MIN_RESPONDENTS`` people answered in that group (anyone who
 sent a response with an answer there, whether or not they wrote a text): with fewer, a respondent
-could be recognised from their wording or their rating.
+could be recognised from their wording or their rating. The report uses the same number for its
+other small groups (outcomes, guidance hours).
 """
 from __future__ import annotations
 

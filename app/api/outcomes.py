@@ -15,7 +15,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.outcomes import services
 from app.outcomes.models import Outcome, OutcomeFollower, outcome_themes
-from app.privacy.registry import iso
+from app.core.personal_data import iso
 
 Status = Literal["open", "in_progress", "done", "declined"]
 

@@ -14,7 +14,7 @@ from app.errors import BadRequest, NotFound
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence
 from app.outcomes import services as outcome_services
-from app.privacy.registry import iso
+from app.core.personal_data import iso
 from app.records import materials, services
 from app.records.filetypes import UnsupportedFileType
 from app.records.models import MeetingAttachment, MeetingRecord

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
+from app.core.database import insert_ignoring
 from app.accounts.models import User
 from app.core.audit import audit
 from app.core.auth import require_staff
@@ -28,14 +29,6 @@ from app.outcomes.notifications import mail_outcome_change
 
 MAX_TITLE = 200
 MAX_TEXT = 10000
-
-
-def _insert(model):
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
 
 
 @dataclass
@@ -193,7 +186,7 @@ def _auto_follow(outcome: Outcome, topic_ids: list[int], now: datetime) -> list[
     started = []
     for user_id in sorted(proposers | supporters):
         inserted = db.session.execute(
-            _insert(OutcomeFollower).values(outcome_id=outcome.id, user_id=user_id, automatic=True, created_at=now)
+            insert_ignoring(OutcomeFollower).values(outcome_id=outcome.id, user_id=user_id, automatic=True, created_at=now)
             .on_conflict_do_nothing(index_elements=["outcome_id", "user_id"])
             .returning(OutcomeFollower.id)).scalar()
         if inserted is not None:
@@ -213,7 +206,7 @@ def follow(outcome: Outcome, *, actor: Any, now: datetime | None = None) -> bool
     if actor is None or not getattr(actor, "is_authenticated", True):
         raise Forbidden(_l("Log in to follow outcomes."))
     inserted = db.session.execute(
-        _insert(OutcomeFollower).values(outcome_id=outcome.id, user_id=actor.id, automatic=False, created_at=now)
+        insert_ignoring(OutcomeFollower).values(outcome_id=outcome.id, user_id=actor.id, automatic=False, created_at=now)
         .on_conflict_do_nothing(index_elements=["outcome_id", "user_id"])
         .returning(OutcomeFollower.id)).scalar()
     if inserted is not None:
@@ -237,7 +230,7 @@ def unfollow(outcome: Outcome, *, actor: Any, now: datetime | None = None) -> bo
     if not stopped:
         # Never followed: remember the choice, so that a later linked topic does not subscribe them.
         db.session.execute(
-            _insert(OutcomeFollower).values(outcome_id=outcome.id, user_id=actor.id, automatic=False,
+            insert_ignoring(OutcomeFollower).values(outcome_id=outcome.id, user_id=actor.id, automatic=False,
                                             created_at=now, unfollowed_at=now)
             .on_conflict_do_nothing(index_elements=["outcome_id", "user_id"]))
     return stopped == 1

@@ -128,7 +128,7 @@ def _theme_choices() -> list[tuple[int, str]]:
 
 @bp.route("/series/<int:series_id>", methods=["GET", "POST"])
 @role_required("staff")
-@writes  # creates the default form of a series on first view
+@writes  # the explicit "Create the feedback form" button (POST); a GET never creates it
 def edit_form(series_id: int):
     """The form editor: settings and the list of questions."""
     series = _series_or_404(series_id)

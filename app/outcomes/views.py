@@ -1,6 +1,7 @@
 """Outcome pages ("What came of it"): public list and page, follow / unfollow, staff editing."""
 from __future__ import annotations
 
+from app.core.actions import act
 from app.core.forms import db_id
 from app.core.paging import bounded_page
 
@@ -14,10 +15,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from app.core.auth import role_required
-from app.core.forms import populate_errors
 from app.core.i18n import localized
 from app.core.types import utcnow
-from app.errors import DomainError
 from app.extensions import db
 from app.feedback.models import TopicProposal
 from app.meetings.models import MeetingOccurrence, MeetingTheme
@@ -83,9 +82,8 @@ def follow(outcome_id: int):
     outcome = _outcome_or_404(outcome_id)
     if not FollowForm().validate_on_submit():
         abort(400)
-    services.follow(outcome, actor=current_user)
-    db.session.commit()
-    flash(_("You follow this outcome. We will email you when it changes."), "success")
+    if act(lambda: services.follow(outcome, actor=current_user)).ok:
+        flash(_("You follow this outcome. We will email you when it changes."), "success")
     return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
 
 
@@ -95,9 +93,8 @@ def unfollow(outcome_id: int):
     outcome = _outcome_or_404(outcome_id)
     if not FollowForm().validate_on_submit():
         abort(400)
-    services.unfollow(outcome, actor=current_user)
-    db.session.commit()
-    flash(_("You no longer follow this outcome."), "success")
+    if act(lambda: services.unfollow(outcome, actor=current_user)).ok:
+        flash(_("You no longer follow this outcome."), "success")
     return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
 
 
@@ -110,20 +107,13 @@ def add_update(outcome_id: int):
     form.status.choices = status_choices()
     if form.validate_on_submit():
         note = {lang: getattr(form, f"note_{lang}").data for lang in ("fi", "sv", "en")}
-        try:
-            event = services.update_outcome(outcome, services.OutcomeData(status=form.status.data, note=note),
-                                            actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            if event is None:
-                form.form_errors = [_("Choose a new status or write a note.")]
-            else:
-                db.session.commit()
-                flash(_("The update was saved and followers were told by email."), "success")
-                return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
-        db.session.rollback()
+        result = act(lambda: services.update_outcome(
+            outcome, services.OutcomeData(status=form.status.data, note=note), actor=current_user), form=form)
+        if result.ok and result.value is not None:
+            flash(_("The update was saved and followers were told by email."), "success")
+            return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
+        if result.ok:  # nothing changed (nothing was written either)
+            form.form_errors = [_("Choose a new status or write a note.")]
         outcome = _outcome_or_404(outcome_id)
     return _render_detail(outcome, form, 400)
 
@@ -169,15 +159,10 @@ def create():
         form.status.data = "open"
     _choices(form, None)
     if form.validate_on_submit():
-        try:
-            outcome = services.create_outcome(_data(form), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        result = act(lambda: services.create_outcome(_data(form), actor=current_user), form=form)
+        if result.ok:
             flash(_("The outcome was saved."), "success")
-            return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
+            return redirect(url_for("outcomes.detail", outcome_id=result.value.id))
     return render_template("outcomes/form.html", form=form, outcome=None), 400 if form.is_submitted() else 200
 
 
@@ -193,13 +178,7 @@ def edit(outcome_id: int):
         form.theme_ids.data = [t.id for t in outcome.themes]
     _choices(form, outcome)
     if form.validate_on_submit():
-        try:
-            services.update_outcome(outcome, _data(form), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        if act(lambda: services.update_outcome(outcome, _data(form), actor=current_user), form=form).ok:
             flash(_("The outcome was saved."), "success")
             return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
     return render_template("outcomes/form.html", form=form, outcome=outcome), 400 if form.is_submitted() else 200

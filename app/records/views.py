@@ -9,11 +9,10 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core.actions import act
 from app.core.auth import role_required
-from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.core.types import utcnow
-from app.errors import DomainError
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence
 from app.records import materials, services
@@ -122,13 +121,9 @@ def edit(occurrence_id: int):
             summary={lang: getattr(form, f"summary_{lang}").data for lang in ("fi", "sv", "en")},
             attendees_count=form.attendees_count.data, organization_ids=form.organization_ids.data or [],
             topic_ids=form.topic_ids.data or [])
-        try:
-            saved = services.save_record(occurrence, data, actor=current_user, publish=publish)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        result = act(lambda: services.save_record(occurrence, data, actor=current_user, publish=publish), form=form)
+        if result.ok:
+            saved = result.value
             if publish is True:
                 flash(_("The record was published. Registrants were told by email."), "success")
             elif publish is False:

@@ -16,6 +16,10 @@ from app.extensions import db
 from app.feedback import services, topics
 from app.feedback.models import TopicProposal, TopicVote
 from app.meetings.models import MeetingOccurrence, MeetingSeries
+from app.feedback.statuses import TopicStatus
+
+
+TopicStatusValue = Literal[tuple(s.value for s in TopicStatus)]  # the stored values, as in openapi.json
 
 
 class FeedbackQuery(schemas.ApiModel):
@@ -121,7 +125,7 @@ class TopicIn(schemas.ApiModel):
 
 
 class TopicDecisionIn(schemas.ApiModel):
-    status: Literal["proposed", "taken_up", "declined"]
+    status: TopicStatusValue
     linked_occurrence_id: int | None = Field(
         default=None, description="taken_up: the occurrence (same series) whose agenda takes it up; "
                                   "default the one it was proposed for")
@@ -135,7 +139,7 @@ class Topic(BaseModel):
     title: str
     description: str | None
     organization: str | None = Field(description="The proposer's organisation")
-    status: Literal["proposed", "taken_up", "declined"]
+    status: TopicStatusValue
     linked_occurrence_id: int | None
     staff_note: str | None
     votes_count: int

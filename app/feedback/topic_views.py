@@ -17,8 +17,10 @@ from app.feedback import topics
 from app.feedback.forms import DecideTopicForm, TopicForm, topic_status_choices
 from app.feedback.models import TOPIC_STATUSES, TopicProposal
 from app.meetings.models import MeetingOccurrence
+from app.feedback.statuses import TopicStatus
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
+bp.add_app_template_global(TopicStatus, "TopicStatus")  # the status labels, for every page that lists topics
 
 
 def _back(proposal: TopicProposal):
@@ -139,8 +141,8 @@ def decide(proposal_id: int):
         (o.id, format_datetime(o.starts_at, "short")) for o in occurrences]
     if not form.is_submitted():
         form.linked_occurrence_id.data = proposal.linked_occurrence_id or 0
-        if proposal.status == "proposed":
-            form.status.data = "taken_up"
+        if proposal.status == TopicStatus.PROPOSED:
+            form.status.data = TopicStatus.TAKEN_UP
     if form.validate_on_submit() and act(lambda: topics.decide_topic(
             proposal, status=form.status.data, actor=current_user,
             linked_occurrence_id=form.linked_occurrence_id.data or None, note=form.staff_note.data), form=form).ok:

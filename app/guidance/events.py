@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from app.calendar.ical import Event, build_invitation
 from app.core.i18n import localized
 from app.guidance.models import GuidanceAppointment, GuidanceHour
+from app.guidance.statuses import AppointmentStatus
 
 
 def organizer() -> tuple[str, str | None]:
@@ -69,10 +70,10 @@ def booker_event(appointment: GuidanceAppointment, *, lang: str) -> Event:
         start=appointment.starts_at, end=appointment.ends_at, last_modified=appointment.updated_at,
         sequence=appointment.sequence, description=description, location=location_text(hour),
         url=hour_url(hour), tzid=hour.timezone,
-        status="CANCELLED" if appointment.status == "cancelled" else "CONFIRMED",
+        status="CANCELLED" if appointment.status == AppointmentStatus.CANCELLED else "CONFIRMED",
         organizer=organizer(),
         attendees=((appointment.email, appointment.name or None,
-                    "DECLINED" if appointment.status == "cancelled" else "ACCEPTED"),),
+                    "DECLINED" if appointment.status == AppointmentStatus.CANCELLED else "ACCEPTED"),),
     )
 
 

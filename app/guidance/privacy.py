@@ -20,6 +20,7 @@ from app.guidance.events import organisation_of
 from app.guidance.models import GuidanceAppointment
 from app.core.personal_data import PersonalDataSource, iso, register_source
 from app.core.personal_data import placeholder_email as _placeholder
+from app.guidance.statuses import AppointmentStatus
 
 
 def placeholder_email(appointment_id: int) -> str:
@@ -41,8 +42,8 @@ def export(subject: Any) -> list[dict[str, Any]]:
 
 def anonymise(row: GuidanceAppointment, *, now: datetime) -> None:
     """Remove the personal data of one appointment; an upcoming one is cancelled first (slot freed)."""
-    if row.status == "booked" and row.starts_at > now:
-        row.status = "cancelled"
+    if row.status == AppointmentStatus.BOOKED and row.starts_at > now:
+        row.status = AppointmentStatus.CANCELLED
         row.cancelled_at = now
         row.sequence += 1
     row.name = ""

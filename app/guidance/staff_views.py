@@ -28,6 +28,7 @@ from app.guidance.services import adviser, appointments as booking, hours
 from app.guidance.views import slot_when, template_helpers
 from app.meetings.models import MeetingTheme
 from app.spaces.models import Space
+from app.guidance.statuses import AppointmentStatus, HourStatus, WindowStatus
 
 bp = Blueprint("guidance_staff", __name__, url_prefix="/guidance")
 bp.context_processor(template_helpers)
@@ -153,7 +154,7 @@ def cancel_hour(hour_id: int):
     """Cancel the whole guidance hour (confirmation first): bookers are told, the space freed."""
     hour = _hour(hour_id)
     form = ConfirmForm()
-    if hour.status == "cancelled":
+    if hour.status == HourStatus.CANCELLED:
         flash(_("The guidance hour is already cancelled."), "info")
         return redirect(url_for("guidance_staff.manage_detail", hour_id=hour.id))
     if form.validate_on_submit():
@@ -176,7 +177,7 @@ def cancel_window(window_id: int):
     if window is None:
         abort(404)
     back = url_for("guidance_staff.manage_detail", hour_id=window.guidance_hour_id)
-    if window.status == "cancelled" or window.ends_at <= utcnow():
+    if window.status == WindowStatus.CANCELLED or window.ends_at <= utcnow():
         flash(_("This date can no longer be cancelled."), "info")
         return redirect(back)
     form = ConfirmForm()
@@ -201,7 +202,7 @@ def cancel_appointment(appointment_id: int):
     except NotFound:
         abort(404)
     back = url_for("guidance_staff.manage_detail", hour_id=appointment.guidance_hour_id)
-    if appointment.status == "cancelled":
+    if appointment.status == AppointmentStatus.CANCELLED:
         flash(_("This appointment is already cancelled."), "info")
         return redirect(back)
     form = ConfirmForm()

@@ -24,6 +24,7 @@ from app.guidance.models import GuidanceHour
 from app.guidance.services import appointments as booking
 from app.guidance.services import hours, slots as slot_service
 from app.guidance.tokens import appointment_from_token, appointment_token
+from app.guidance.statuses import AppointmentStatus, HourStatus, WindowStatus
 
 bp = Blueprint("guidance", __name__, url_prefix="/guidance")
 
@@ -60,7 +61,8 @@ def local_iso(value: datetime) -> str:
 @bp.context_processor
 def template_helpers():
     return {"slot_time": slot_time, "slot_when": slot_when, "local_iso": local_iso,
-            "day_name": lambda day: format_date(day, DATE_PATTERN), "organisation_of": events.organisation_of}
+            "day_name": lambda day: format_date(day, DATE_PATTERN), "organisation_of": events.organisation_of,
+            "AppointmentStatus": AppointmentStatus, "HourStatus": HourStatus, "WindowStatus": WindowStatus}
 
 
 def parse_start(value: str | None) -> datetime | None:
@@ -172,7 +174,7 @@ def _appointment(token: str):
 
 
 def _changeable(appointment) -> bool:
-    return appointment.status == "booked" and appointment.starts_at > utcnow()
+    return appointment.status == AppointmentStatus.BOOKED and appointment.starts_at > utcnow()
 
 
 @bp.get("/appointments/<token>")

@@ -5,7 +5,7 @@ from flask import current_app
 
 from app.core.i18n import LANGUAGES
 from app.mail.services import enqueue
-from app.outcomes.labels import status_label
+from app.outcomes.statuses import status_label
 
 
 def outcome_path(outcome_id: int) -> str:

@@ -26,6 +26,7 @@ from app.meetings.models import MeetingOccurrence, MeetingTheme
 from app.outcomes.models import (OUTCOME_STATUSES, Outcome, OutcomeEvent, OutcomeFollower, outcome_occurrences,
                                  outcome_themes, outcome_topics)
 from app.outcomes.notifications import mail_outcome_change
+from app.outcomes.statuses import OutcomeStatus
 
 MAX_TITLE = 200
 MAX_TEXT = 10000
@@ -106,7 +107,7 @@ def create_outcome(data: OutcomeData, *, actor: Any, now: datetime | None = None
     now = now or utcnow()
     require_staff(actor)
     clean = _clean(data, creating=True)
-    outcome = Outcome(status=data.status or "open", created_by_id=actor.id, created_at=now, updated_at=now)
+    outcome = Outcome(status=data.status or OutcomeStatus.OPEN, created_by_id=actor.id, created_at=now, updated_at=now)
     _set_texts(outcome, "title", clean["title"])
     _set_texts(outcome, "description", clean["description"])
     outcome.topics = clean["topics"] or []

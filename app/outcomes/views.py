@@ -22,8 +22,10 @@ from app.feedback.models import TopicProposal
 from app.meetings.models import MeetingOccurrence, MeetingTheme
 from app.outcomes import services
 from app.outcomes.forms import FollowForm, OutcomeForm, OutcomeUpdateForm, status_choices
-from app.outcomes.labels import status_label
+from app.outcomes.statuses import status_label
 from app.outcomes.models import OUTCOME_STATUSES, Outcome
+from app.feedback.statuses import TopicStatus
+from app.outcomes.statuses import OutcomeStatus
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 
@@ -125,7 +127,7 @@ def _choices(form: OutcomeForm, outcome: Outcome | None) -> None:
     wanted_topics = set(linked_topics) | set(form.topic_ids.data or []) | set(
         request.args.getlist("topic", type=db_id))
     topics = db.session.scalars(
-        select(TopicProposal).where(or_(TopicProposal.status == "taken_up", TopicProposal.id.in_(wanted_topics or {0})))
+        select(TopicProposal).where(or_(TopicProposal.status == TopicStatus.TAKEN_UP, TopicProposal.id.in_(wanted_topics or {0})))
         .order_by(TopicProposal.created_at.desc()).limit(200)).all()
     form.topic_ids.choices = [(t.id, t.title) for t in topics]
     since = utcnow() - timedelta(days=400)
@@ -156,7 +158,7 @@ def create():
     if not form.is_submitted():
         form.topic_ids.data = request.args.getlist("topic", type=db_id)
         form.occurrence_ids.data = request.args.getlist("occurrence", type=db_id)
-        form.status.data = "open"
+        form.status.data = OutcomeStatus.OPEN
     _choices(form, None)
     if form.validate_on_submit():
         result = act(lambda: services.create_outcome(_data(form), actor=current_user), form=form)

@@ -26,6 +26,7 @@ from app.feedback.models import TopicProposal
 from app.meetings.models import MeetingOccurrence, Registration
 from app.records.models import MeetingRecord
 from app.records.notifications import mail_record_published
+from app.feedback.statuses import TopicStatus
 
 MAX_TEXT = 20000
 MAX_ATTENDEES = 100000
@@ -68,7 +69,7 @@ def prefill(occurrence: MeetingOccurrence) -> dict[str, Any]:
     organization_ids = sorted(db.session.scalars(org_query))
     topic_ids = sorted(db.session.scalars(
         select(TopicProposal.id).where(
-            TopicProposal.status == "taken_up",
+            TopicProposal.status == TopicStatus.TAKEN_UP,
             or_(TopicProposal.linked_occurrence_id == occurrence.id,
                 (TopicProposal.linked_occurrence_id.is_(None)) & (TopicProposal.occurrence_id == occurrence.id)))))
     return {"attendees_count": attendees, "organization_ids": organization_ids, "topic_ids": topic_ids}

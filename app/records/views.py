@@ -18,6 +18,7 @@ from app.meetings.models import MeetingOccurrence
 from app.records import materials, services
 from app.records.filetypes import KIND_BY_EXTENSION, SIGNATURE_KINDS
 from app.records.forms import RecordForm
+from app.records.statuses import RecordStatus
 
 bp = Blueprint("records", __name__)
 
@@ -44,7 +45,8 @@ def file_size(size: int) -> str:
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {"text_in_language": text_in_language, "file_size": file_size,
-            "file_kind": lambda mime: KIND_LABELS.get(mime, mime), "record_available": record_available}
+            "file_kind": lambda mime: KIND_LABELS.get(mime, mime), "record_available": record_available,
+            "RecordStatus": RecordStatus}
 
 
 def record_available(occurrence: MeetingOccurrence) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Organization
 from app.guidance.models import GuidanceAppointment, GuidanceHour
 from app.meetings.models import MeetingTheme
+from app.guidance.statuses import AppointmentStatus
 
 
 @dataclass
@@ -64,7 +65,7 @@ def guidance_figures(session: Session, start: datetime, end: datetime, now: date
     where = [a.starts_at >= start, a.starts_at < end]
     if theme_id is not None:
         where.append(h.theme_id == theme_id)
-    live = a.status != "cancelled"
+    live = a.status != AppointmentStatus.CANCELLED
     given = case((a.ends_at <= now, 1), else_=0)
     totals = session.execute(
         select(func.count(a.id).filter(live), func.sum(given).filter(live), func.count(a.id).filter(~live),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.feedback.models import TopicProposal
 from app.meetings.models import MeetingOccurrence, MeetingTheme, series_themes
+from app.outcomes.statuses import OutcomeStatus
 from app.outcomes.models import OUTCOME_STATUSES, Outcome, outcome_occurrences, outcome_themes, outcome_topics
 
 
@@ -126,8 +127,7 @@ def _aware(value: datetime) -> datetime:
 
 
 def status_name(status: str) -> str:
-    return {"open": _("Open"), "in_progress": _("In progress"), "done": _("Done"),
-            "declined": _("Declined")}.get(status, status)
+    return OutcomeStatus.label_of(status)
 
 
 def outcome_tables(figures: OutcomeFigures | None, lang: str) -> list:

@@ -10,6 +10,7 @@ from app.feedback.models import TopicProposal
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.reports.figures import ProposalRow, Proposals
 from app.reports.query import _int, _names, _local_date, _theme_series
+from app.feedback.statuses import TopicStatus
 
 
 def proposals_section(session: Session, start: datetime, end: datetime, series_id: int | None, theme_id: int | None,
@@ -37,5 +38,6 @@ def proposals_section(session: Session, start: datetime, end: datetime, series_i
     items = [ProposalRow(id=pid, title=title, series_id=sid, series_title=_names(fi, sv, en), status=status,
                          votes=_int(votes), created_on=_local_date(created))
              for pid, title, sid, fi, sv, en, status, votes, created in session.execute(query).all()]
-    return Proposals(total=sum(counts.values()), proposed=counts.get("proposed", 0),
-                     taken_up=counts.get("taken_up", 0), declined=counts.get("declined", 0), items=items)
+    return Proposals(total=sum(counts.values()), proposed=counts.get(TopicStatus.PROPOSED, 0),
+                     taken_up=counts.get(TopicStatus.TAKEN_UP, 0), declined=counts.get(TopicStatus.DECLINED, 0),
+                     items=items)

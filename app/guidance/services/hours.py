@@ -31,6 +31,7 @@ from app.guidance.services import space_bookings
 from app.meetings import recurrence
 from app.meetings.models import MeetingTheme
 from app.spaces.models import Space
+from app.guidance.statuses import HourStatus, WindowStatus
 
 MIN_SLOT = 5
 MAX_DURATION = 720
@@ -234,7 +235,7 @@ def create_guidance_hour(data: dict[str, Any], *, actor: Any, now: datetime) -> 
     require_staff(actor)
     advisers = data.pop("advisers")
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "kohtaamo.local"
-    hour = GuidanceHour(uid=f"guidance-{uuid.uuid4()}@{host}", status="published",
+    hour = GuidanceHour(uid=f"guidance-{uuid.uuid4()}@{host}", status=HourStatus.PUBLISHED,
                         created_by_id=getattr(actor, "id", None), created_at=now, updated_at=now, **data)
     hour.advisers = advisers
     db.session.add(hour)
@@ -256,7 +257,7 @@ def create_guidance_hour(data: dict[str, Any], *, actor: Any, now: datetime) -> 
 def get_hour(hour_id: int, *, include_cancelled: bool = True) -> GuidanceHour:
     """A guidance hour by id, or ``NotFound`` (404)."""
     hour = db.session.get(GuidanceHour, hour_id) if 0 < hour_id < 2**31 else None
-    if hour is None or (not include_cancelled and hour.status != "published"):
+    if hour is None or (not include_cancelled and hour.status != HourStatus.PUBLISHED):
         raise NotFound(_l("The guidance hour was not found."))
     return hour
 
@@ -265,7 +266,7 @@ def hours_query(*, include_cancelled: bool = False):
     """Guidance hours, newest first (published only unless asked), for a paginated list."""
     query = select(GuidanceHour).order_by(GuidanceHour.start_local.desc(), GuidanceHour.id.desc())
     if not include_cancelled:
-        query = query.where(GuidanceHour.status == "published")
+        query = query.where(GuidanceHour.status == HourStatus.PUBLISHED)
     return query
 
 
@@ -276,7 +277,7 @@ def upcoming_hours(now: datetime, until: datetime | None = None) -> list[tuple[G
 
     query = (select(GuidanceHour, func.min(GuidanceWindow.starts_at))
              .join(GuidanceWindow, GuidanceWindow.guidance_hour_id == GuidanceHour.id)
-             .where(GuidanceHour.status == "published", GuidanceWindow.status == "scheduled",
+             .where(GuidanceHour.status == HourStatus.PUBLISHED, GuidanceWindow.status == WindowStatus.SCHEDULED,
                     GuidanceWindow.ends_at > now))
     if until is not None:
         query = query.where(GuidanceWindow.starts_at < until)
@@ -289,13 +290,13 @@ def cancel_guidance_hour(hour: GuidanceHour, *, actor: Any, now: datetime) -> in
     """Cancel the hour and its future windows: every upcoming appointment is cancelled (the booker is
     mailed a calendar cancellation) and the resident space is freed. Returns the appointments cancelled."""
     require_staff(actor)
-    if hour.status == "cancelled":
+    if hour.status == HourStatus.CANCELLED:
         return 0
-    hour.status = "cancelled"
+    hour.status = HourStatus.CANCELLED
     hour.updated_at = now
     cancelled = 0
     for window in hour.windows:
-        if window.status == "scheduled" and window.ends_at > now:
+        if window.status == WindowStatus.SCHEDULED and window.ends_at > now:
             cancelled += cancel_window(window, actor=actor, now=now, _audit=False)
     db.session.flush()
     audit(actor, "guidance_hour.cancel", "guidance_hour", hour.id, appointments=cancelled)
@@ -307,9 +308,9 @@ def cancel_window(window: GuidanceWindow, *, actor: Any, now: datetime, _audit: 
     from app.guidance.services.appointments import cancel_for_window
 
     require_staff(actor)
-    if window.status == "cancelled":
+    if window.status == WindowStatus.CANCELLED:
         return 0
-    window.status = "cancelled"
+    window.status = WindowStatus.CANCELLED
     window.updated_at = now
     count = cancel_for_window(window, actor=actor, now=now)
     space_bookings.release(window, actor=actor, now=now)
@@ -334,7 +335,7 @@ def extend_windows(hour: GuidanceHour, *, now: datetime) -> tuple[int, int]:
 
     from app.spaces.services import BookingConflict
 
-    if hour.status != "published" or not hour.rrule:
+    if hour.status != HourStatus.PUBLISHED or not hour.rrule:
         return 0, 0
     last = db.session.scalar(select(func.max(GuidanceWindow.starts_at))
                              .where(GuidanceWindow.guidance_hour_id == hour.id))
@@ -360,7 +361,7 @@ def extend_windows(hour: GuidanceHour, *, now: datetime) -> tuple[int, int]:
 def extend_all(now: datetime) -> tuple[int, int]:
     """:func:`extend_windows` for every published recurring guidance hour."""
     created = unbooked = 0
-    for hour in db.session.scalars(select(GuidanceHour).where(GuidanceHour.status == "published",
+    for hour in db.session.scalars(select(GuidanceHour).where(GuidanceHour.status == HourStatus.PUBLISHED,
                                                               GuidanceHour.rrule.is_not(None))):
         c, u = extend_windows(hour, now=now)
         created, unbooked = created + c, unbooked + u

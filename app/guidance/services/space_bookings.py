@@ -18,6 +18,7 @@ from app.guidance.models import GuidanceHour, GuidanceWindow
 from app.spaces import services as spaces
 from app.spaces.models import Booking, Space
 from app.spaces.services import BookingConflict, ConflictItem
+from app.guidance.statuses import WindowStatus
 
 OVERRIDE_PREFIX = "Guidance: "
 
@@ -40,7 +41,7 @@ def book_windows(hour: GuidanceHour, windows: Iterable[GuidanceWindow], *, actor
     base = current_app.config.get("BASE_URL", "")
     items: list[ConflictItem] = []
     for window in windows:
-        if window.status != "scheduled" or window.ends_at <= now:
+        if window.status != WindowStatus.SCHEDULED or window.ends_at <= now:
             continue
         try:
             booking = spaces.create_booking(space, window.starts_at, window.ends_at, title, actor, now,

@@ -17,6 +17,7 @@ from app.calendar.ical import Event, build_invitation
 from app.core.i18n import localized
 from app.guidance.models import GuidanceAppointment, GuidanceHour
 from app.guidance.statuses import AppointmentStatus
+from app.core.urls import external_url
 
 
 def organizer() -> tuple[str, str | None]:
@@ -57,7 +58,7 @@ def local_date(instant):
 
 
 def hour_url(hour: GuidanceHour) -> str:
-    return f"{current_app.config['BASE_URL']}/guidance/{hour.id}"
+    return external_url("guidance.detail", hour_id=hour.id)
 
 
 def booker_event(appointment: GuidanceAppointment, *, lang: str) -> Event:

@@ -113,6 +113,19 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     """
     errors = _Errors()
     data: dict[str, Any] = {}
+    _clean_texts(raw, data, errors)
+    zone = _clean_start(raw, data, errors, now)
+    _clean_lengths(raw, data, errors)
+    _clean_place(raw, data, errors)
+    data["theme_id"] = _clean_choice(raw, "theme_id", MeetingTheme, errors, _l("Choose a theme from the list."))
+    _clean_advisers(raw, data, errors)
+    _clean_rrule(raw, data, errors, zone)
+    if errors.fields:
+        raise ValidationError(_l("Check the highlighted fields."), fields=errors.fields)
+    return data
+
+
+def _clean_texts(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
     for lang in LANGUAGES:
         for group, limit in (("title", 200), ("question", 300)):
             data[f"{group}_{lang}"] = _text(raw, f"{group}_{lang}", errors, limit)
@@ -121,6 +134,9 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
         errors.add("title_fi", _l("Enter the title in Finnish."))
     data["question_required"] = bool(raw.get("question_required"))
 
+
+def _clean_start(raw: dict[str, Any], data: dict[str, Any], errors: _Errors, now: datetime):
+    """The time zone and the first start (local, naive); returns the zone (None when invalid)."""
     zone = None
     try:
         zone = recurrence.validate_timezone(raw.get("timezone") or "Europe/Helsinki")
@@ -141,7 +157,11 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
         elif zone is not None and recurrence.localize(start, zone) <= now:
             errors.add("start_local", _l("The first guidance hour must be in the future."))
     data["start_local"] = start
+    return zone
 
+
+def _clean_lengths(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
+    """The window and slot lengths (the slot divides the window) and the reminder."""
     duration = _int(raw, "duration_minutes", errors, low=MIN_SLOT, high=MAX_DURATION)
     slot = _int(raw, "slot_minutes", errors, low=MIN_SLOT, high=MAX_DURATION)
     if duration is not None and slot is not None:
@@ -152,23 +172,29 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
             errors.add("slot_minutes", _l("The slot length must divide the guidance hour evenly: %(d)d minutes "
                                           "cannot be cut into %(s)d-minute slots.", d=duration, s=slot))
     data["duration_minutes"], data["slot_minutes"] = duration, slot
-
     reminder = raw.get("reminder_hours_before", 24)
     data["reminder_hours_before"] = None if reminder in (None, "") else _int(
         {"reminder_hours_before": reminder}, "reminder_hours_before", errors, low=1, high=MAX_REMINDER_HOURS)
 
-    # Place: City Hall (a street address), an online link, or a resident space (booked per window).
-    space_id = raw.get("space_id")
-    data["space_id"] = None
-    if space_id not in (None, ""):
-        try:
-            space = db.session.get(Space, int(space_id))
-        except (TypeError, ValueError, OverflowError):
-            space = None
-        if space is None:
-            errors.add("space_id", _l("Choose a space from the list."))
-        else:
-            data["space_id"] = space.id
+
+def _clean_choice(raw: dict[str, Any], name: str, model: Any, errors: _Errors, message: Any) -> int | None:
+    """The id of an existing ``model`` row chosen in ``name`` (None when nothing was chosen)."""
+    value = raw.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        row = db.session.get(model, int(value))
+    except (TypeError, ValueError, OverflowError):
+        row = None
+    if row is None:
+        errors.add(name, message)
+        return None
+    return row.id
+
+
+def _clean_place(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
+    """City Hall (a street address), an online link, or a resident space (booked per window)."""
+    data["space_id"] = _clean_choice(raw, "space_id", Space, errors, _l("Choose a space from the list."))
     data["location"] = _text(raw, "location", errors, 300)
     data["online_url"] = _text(raw, "online_url", errors, 500)
     if data["online_url"] and not is_web_url(data["online_url"]):
@@ -177,18 +203,8 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
             "space_id", "location", "online_url"} & set(errors.fields):
         errors.add("location", _l("Give a street address, an online link or a resident space."))
 
-    theme_id = raw.get("theme_id")
-    data["theme_id"] = None
-    if theme_id not in (None, ""):
-        try:
-            theme = db.session.get(MeetingTheme, int(theme_id))
-        except (TypeError, ValueError, OverflowError):
-            theme = None
-        if theme is None:
-            errors.add("theme_id", _l("Choose a theme from the list."))
-        else:
-            data["theme_id"] = theme.id
 
+def _clean_advisers(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
     data["advisers"] = []
     ids = raw.get("adviser_ids") or []
     try:
@@ -205,8 +221,11 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     if not data["advisers"] and "adviser_ids" not in errors.fields:
         errors.add("adviser_ids", _l("Choose at least one adviser."))
 
+
+def _clean_rrule(raw: dict[str, Any], data: dict[str, Any], errors: _Errors, zone) -> None:
     rrule_text = raw.get("rrule")
     data["rrule"] = None
+    start = data["start_local"]
     if rrule_text is not None and not isinstance(rrule_text, str):
         errors.add("rrule", _l("The recurrence rule could not be read."))
     elif start is not None and zone is not None:
@@ -216,9 +235,6 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
                                                        horizon=timedelta(days=horizon_days()))
         except recurrence.RecurrenceError as exc:
             errors.add({"start": "start_local"}.get(exc.field, exc.field), gettext(exc.message, **exc.params))
-    if errors.fields:
-        raise ValidationError(_l("Check the highlighted fields."), fields=errors.fields)
-    return data
 
 
 def window_starts(hour: GuidanceHour, *, until: datetime) -> list[datetime]:

@@ -128,24 +128,32 @@ def _has_text():
     return and_(FeedbackAnswer.text.is_not(None), func.trim(FeedbackAnswer.text) != "")
 
 
-def _feedback_by_theme(session: Session, occ_filter, text_limit: int | None) -> list[ThemeFeedback]:
+def _feedback_by_theme(session: Session, occ_filter, text_limit: int | None,
+                       text_series: list[int]) -> list[ThemeFeedback]:
     """Two queries: per-theme counts and averages; the newest free texts of each theme (a window
-    function keeps at most ``text_limit`` per theme)."""
+    function keeps at most ``text_limit`` per theme).
+
+    A free text names its series, so it is shown only when the series' texts may be shown
+    (``text_series``: at least ``MIN_RESPONDENTS`` respondents, the series API's rule) and the
+    theme's group has that many respondents too."""
     ans, q, resp, theme, series = FeedbackAnswer, FeedbackQuestion, FeedbackResponse, MeetingTheme, MeetingSeries
     rated = ans.rating.is_not(None)
+    shown_text = and_(_has_text(), MeetingOccurrence.series_id.in_(text_series or [0]))
     rows = session.execute(
         _answers_select(occ_filter, q.theme_id, theme.key, theme.name_fi, theme.name_sv, theme.name_en,
                         theme.position, func.count(distinct(case((rated, resp.id)))), func.avg(ans.rating),
-                        func.count(distinct(resp.id)), func.count(case((_has_text(), ans.id))))
+                        func.count(distinct(resp.id)), func.count(case((_has_text(), ans.id))),
+                        func.count(case((shown_text, ans.id))))
         .outerjoin(theme, theme.id == q.theme_id)
         .group_by(q.theme_id, theme.key, theme.name_fi, theme.name_sv, theme.name_en, theme.position)
     ).all()
     groups: dict[int | None, ThemeFeedback] = {}
-    for theme_id, key, fi, sv, en, _position, raters, average, respondents, texts in sorted(
+    for theme_id, key, fi, sv, en, _position, raters, average, respondents, all_texts, texts in sorted(
             rows, key=lambda r: (r[0] is None, r[5] or 0, r[2] or "")):
         suppressed = not may_show(_int(raters))
-        # Free texts: the group's respondents (anyone who answered in the theme), as in the series results.
-        texts_suppressed = not may_show(_int(respondents))
+        # Free texts: the group's respondents (anyone who answered in the theme), and only texts of
+        # series large enough to show theirs (app/core/disclosure.py).
+        texts_suppressed = not may_show(_int(respondents)) or _int(all_texts) > _int(texts) == 0
         groups[theme_id] = ThemeFeedback(
             theme_id=theme_id, theme_key=key, theme_name=_names(fi, sv, en), suppressed=suppressed,
             respondents=None if suppressed else _int(raters), average=None if suppressed else _avg(average),
@@ -158,7 +166,7 @@ def _feedback_by_theme(session: Session, occ_filter, text_limit: int | None) -> 
                         series.title_fi.label("s_fi"), series.title_sv.label("s_sv"),
                         series.title_en.label("s_en"), resp.submitted_at.label("submitted_at"), rank)
         .join(series, series.id == MeetingOccurrence.series_id)
-        .where(_has_text())
+        .where(shown_text)
     ).subquery("texts")
     query = select(newest).order_by(newest.c.theme_id, newest.c.rank)
     if text_limit is not None:
@@ -182,5 +190,6 @@ def feedback_section(session: Session, start: datetime, end: datetime, series_id
     return Feedback(invitations=invitations, responses=responses, response_rate=_ratio(responses, invitations),
                     by_question=_feedback_by_question(session, occ_filter),
                     by_choice=_feedback_by_choice(session, occ_filter),
-                    by_theme=_feedback_by_theme(session, occ_filter, text_limit),
+                    by_theme=_feedback_by_theme(session, occ_filter, text_limit,
+                                                [s.series_id for s in by_series if may_show(s.responses)]),
                     by_series=by_series)

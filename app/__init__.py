@@ -122,7 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.meetings.views import bp as meetings_bp
     from app.pages import bp as pages_bp
     from app.privacy.views import bp as privacy_bp
-    from app.privacy import sources as _privacy_sources  # noqa: F401  (features' GDPR sources, erasure cancels)
+    from app.privacy import sources as _privacy_sources  # noqa: F401  (every feature's GDPR source)
     from app.reports.views import bp as reports_bp
     from app.spaces.views import bp as spaces_bp, requests_bp as booking_requests_bp
 
@@ -141,7 +141,6 @@ def _register_blueprints(app: Flask) -> None:
 def _register_loop_blueprints(app: Flask) -> None:
     """Meeting records, materials and outcomes (issue 14)."""
     from app.outcomes.views import bp as outcomes_bp
-    from app.privacy import records_outcomes as _loop_privacy  # noqa: F401  (GDPR sources)
     from app.records import material_views as _material_views  # noqa: F401  (routes on records.bp)
     from app.records.views import bp as records_bp
 

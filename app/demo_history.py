@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
@@ -86,11 +85,10 @@ def _past_month_days(today: date, months: int = 4) -> list[date]:
 
 def load_demo_history(now: datetime | None = None) -> None:
     """Add the past series with its attendance, feedback and topics (idempotent)."""
-    from app.feedback.models import TopicProposal, TopicVote
+    from app.feedback.models import FeedbackQuestion, TopicProposal, TopicVote
     from app.feedback.services import ensure_form
     from app.meetings import services as meetings
-    from app.meetings.models import MeetingOccurrence, MeetingSeries
-    from app.scheduling import localize
+    from app.meetings.models import MeetingSeries
 
     if db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.title_fi == HISTORY_TITLE_FI)):
         return
@@ -102,8 +100,26 @@ def load_demo_history(now: datetime | None = None) -> None:
     orgs = [db.session.scalar(select(Organization).where(Organization.name == row[0])) for row in DEMO_ORGANIZATIONS]
     users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_([p[1] for p in PEOPLE])))}
     now = now or datetime.now(timezone.utc)
-    days = _past_month_days(now.date())
     themes = {t.key: t for t in meetings.ensure_default_themes()}
+    series, occurrences = _history_series(_past_month_days(now.date()), staff, themes)
+
+    form = ensure_form(series, actor=staff)
+    questions = {q.key: q for q in db.session.scalars(select(FeedbackQuestion)
+                                                      .where(FeedbackQuestion.form_id == form.id))}
+    theme_keys = [k for k in ("co-development", "grant-guidance", "resident-spaces", "communication") if k in themes]
+    for index, occurrence in enumerate(occurrences):
+        _attendance_and_feedback(occurrence, index, form, questions, theme_keys, users, orgs)
+    db.session.flush()
+
+    _load_topics(occurrences, staff, users, orgs, TopicProposal, TopicVote)
+    db.session.flush()
+
+
+def _history_series(days: list, staff: User, themes: dict) -> tuple:
+    """The past monthly series and its occurrences on ``days``."""
+    from app.meetings.models import MeetingOccurrence, MeetingSeries
+    from app.scheduling import localize
+
     series = MeetingSeries(
         uid=f"{uuid.uuid4()}@kohtaamo.demo", title_fi=HISTORY_TITLE_FI,
         title_sv="Höstens nätverk för föreningar och staden", title_en="Autumn network of NGOs and the City",
@@ -128,40 +144,16 @@ def load_demo_history(now: datetime | None = None) -> None:
         db.session.add(occurrence)
         occurrences.append(occurrence)
     db.session.flush()
-
-    from app.feedback.models import FeedbackQuestion
-
-    form = ensure_form(series, actor=staff)
-    questions = {q.key: q for q in db.session.scalars(select(FeedbackQuestion)
-                                                      .where(FeedbackQuestion.form_id == form.id))}
-    theme_keys = [k for k in ("co-development", "grant-guidance", "resident-spaces", "communication") if k in themes]
-
-    feedback = _FeedbackSetup(form.id, questions, theme_keys)
-    for index, occurrence in enumerate(occurrences):
-        _load_attendance(index, occurrence, users, orgs, feedback)
-    db.session.flush()
-
-    _load_topics(occurrences, staff, users, orgs, TopicProposal, TopicVote)
-    db.session.flush()
+    return series, occurrences
 
 
-RATING_KEYS = ("usefulness", "influence", "networking", "communication", "continuity")
-
-
-@dataclass(frozen=True)
-class _FeedbackSetup:
-    """The history series' feedback form, its questions by key and the themes people may pick."""
-
-    form_id: int
-    questions: dict
-    theme_keys: list[str]
-
-
-def _load_attendance(index: int, occurrence, users, orgs, feedback: _FeedbackSetup) -> None:
-    """Registrations of one past date: present or no-show; the present are invited and most answer."""
-    from app.feedback.models import FeedbackInvitation
+def _attendance_and_feedback(occurrence, index: int, form, questions: dict, theme_keys: list, users: dict,
+                             orgs: list) -> None:
+    """One past date: registrations marked present or absent, invitations, and most people's answers."""
+    from app.feedback.models import FeedbackInvitation, FeedbackResponse
     from app.meetings.models import Registration
 
+    ended = occurrence.ends_at
     registered = [i for i in range(len(PEOPLE)) if (i + index) % 5 != 0 or i < 2]
     answered = 0
     for person_index in registered:
@@ -181,40 +173,38 @@ def _load_attendance(index: int, occurrence, users, orgs, feedback: _FeedbackSet
         db.session.flush()
         if no_show:
             continue
-        ended = occurrence.ends_at
         invitation = FeedbackInvitation(occurrence_id=occurrence.id, registration_id=registration.id,
-                                        form_id=feedback.form_id, secret=secrets.token_hex(16), locale=locale,
+                                        form_id=form.id, secret=secrets.token_hex(16), locale=locale,
                                         sent_at=ended + timedelta(hours=2), closes_at=ended + timedelta(days=14))
         db.session.add(invitation)
         db.session.flush()
         if answered >= len(RATINGS) or (person_index + index) % 4 == 3:
             continue  # invited, did not answer: the response rate is not 100 %
-        _answer(invitation, registration, answered + index, feedback, ended + timedelta(hours=5 + answered))
+        response = FeedbackResponse(invitation_id=invitation.id, occurrence_id=occurrence.id, form_id=form.id,
+                                    registration_id=registration.id, locale=locale,
+                                    submitted_at=ended + timedelta(hours=5 + answered))
+        db.session.add(response)
+        db.session.flush()
+        _answers(response, questions, theme_keys, answered + index)
+        invitation.responded_at = response.submitted_at
         answered += 1
 
 
-def _answer(invitation, registration, variant: int, feedback: _FeedbackSetup, submitted_at: datetime) -> None:
-    """One feedback response: ratings, themes to continue and a free text, varied by ``variant``."""
-    from app.feedback.models import FeedbackAnswer, FeedbackResponse
+def _answers(response, questions: dict, theme_keys: list, turn: int) -> None:
+    """The ratings, two themes to continue and a free text of one response (varied by ``turn``)."""
+    from app.feedback.models import FeedbackAnswer
 
-    questions = feedback.questions
-    response = FeedbackResponse(invitation_id=invitation.id, occurrence_id=invitation.occurrence_id,
-                                form_id=feedback.form_id, registration_id=registration.id,
-                                locale=invitation.locale, submitted_at=submitted_at)
-    db.session.add(response)
-    db.session.flush()
-    for key, rating in zip(RATING_KEYS, RATINGS[variant % len(RATINGS)]):
+    rating_keys = ("usefulness", "influence", "networking", "communication", "continuity")
+    for key, rating in zip(rating_keys, RATINGS[turn % len(RATINGS)]):
         if key in questions:
             db.session.add(FeedbackAnswer(response_id=response.id, question_id=questions[key].id, rating=rating))
-    theme_keys = feedback.theme_keys
     if "themes_to_continue" in questions and theme_keys:
-        picks = {theme_keys[variant % len(theme_keys)], theme_keys[(variant + 1) % len(theme_keys)]}
+        picks = [theme_keys[turn % len(theme_keys)], theme_keys[(turn + 1) % len(theme_keys)]]
         db.session.add(FeedbackAnswer(response_id=response.id, question_id=questions["themes_to_continue"].id,
-                                      choices=sorted(picks)))
+                                      choices=sorted(set(picks))))
     if "city_next" in questions:
         db.session.add(FeedbackAnswer(response_id=response.id, question_id=questions["city_next"].id,
-                                      text=TEXTS[variant % len(TEXTS)]))
-    invitation.responded_at = response.submitted_at
+                                      text=TEXTS[turn % len(TEXTS)]))
 
 
 def _load_topics(occurrences, staff, users, orgs, TopicProposal, TopicVote) -> None:

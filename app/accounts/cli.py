@@ -4,15 +4,14 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import current_app, url_for
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.accounts import services
+from app.accounts.notifications import send_account_created
 from app.accounts.models import User
 from app.errors import DomainError
 from app.extensions import db
-from app.mail.services import enqueue
 
 users_cli = AppGroup("users", help="User accounts.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
@@ -38,10 +37,7 @@ def create_user(email, role, name, org_id, password, locale):
         user = services.create_user(email, role=role, name=name, organization_id=org_id,
                                     password=password, locale=locale)
         if password is None:
-            token = services.make_password_reset_token(user)
-            with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-                link = current_app.config["BASE_URL"] + url_for("accounts.reset_password", token=token)
-            enqueue(user.email, "account_created", locale=user.locale, user=user, link=link)
+            send_account_created(user)
     except DomainError as exc:
         db.session.rollback()
         _fail(exc)

@@ -9,10 +9,9 @@ from app.accounts import services
 from app.accounts.content import ORGANIZATIONS
 from app.accounts.forms import OrganizationForm
 from app.accounts.models import Organization
+from app.core.actions import act
 from app.core.auth import role_required
-from app.core.forms import populate_errors
 from app.core.page_cache import cached_page
-from app.errors import DomainError
 from app.extensions import db
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -34,13 +33,10 @@ def index():
 def create():
     form = OrganizationForm()
     if form.validate_on_submit():
-        try:
-            data = services.clean_organization_data(form.data)
-            org = services.create_organization(data, actor=current_user)
-        except DomainError as exc:
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        result = act(lambda: services.create_organization(services.clean_organization_data(form.data),
+                                                          actor=current_user), form=form)
+        if result.ok:
+            org = result.value
             flash(_("The organisation %(name)s was added.", name=org.name), "success")
             return redirect(url_for("organizations.detail", org_id=org.id))
     status = 400 if form.is_submitted() else 200
@@ -67,13 +63,8 @@ def edit(org_id: int):
     org = _visible_organization(org_id)
     form = OrganizationForm(obj=org)
     if form.validate_on_submit():
-        try:
-            data = services.clean_organization_data(form.data)
-            services.update_organization(org, data, actor=current_user)
-        except DomainError as exc:
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        if act(lambda: services.update_organization(org, services.clean_organization_data(form.data),
+                                                    actor=current_user), form=form).ok:
             flash(_("The changes were saved."), "success")
             return redirect(url_for("organizations.detail", org_id=org.id))
     status = 400 if form.is_submitted() else 200

@@ -101,6 +101,11 @@ def set_password(user: User, password: str, *, actor: Any = None) -> None:
     audit(actor or user, "user.password", "user", user.id)
 
 
+def set_locale(user: User, locale: str) -> None:
+    """The language of the user's pages and mails (the form offers only fi, sv and en)."""
+    user.locale = locale
+
+
 def end_sessions(user: User) -> None:
     """Every session cookie issued to ``user`` so far stops working on its next request."""
     user.session_version = (user.session_version or 1) + 1

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from app.accounts import services
 from app.accounts.forms import ForgotPasswordForm, LanguageForm, LoginForm, ResetPasswordForm, TokenForm
 from app.accounts.models import ApiToken, User
-from app.core.forms import populate_errors
+from app.core.actions import act
 from app.core.i18n import current_language
 from app.errors import DomainError
 from app.core.confirm import Confirmation, confirm_page, confirmed
 from app.extensions import db, limiter
-from app.mail.services import enqueue
+from app.accounts.notifications import send_password_reset as render_reset_mail  # (tests spy on it)
 from app.core.web_safety import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -48,11 +48,10 @@ def login():
         return redirect(url_for("pages.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = act(lambda: services.authenticate(form.email.data, form.password.data), form=form).value
         if user is None:
             form.form_errors.append(_("Wrong email or password."))
         else:
-            db.session.commit()
             session.clear()  # no session fixation: a fresh session after login
             login_user(user)
             session["lang"] = user.locale
@@ -65,8 +64,7 @@ def login():
 def logout():
     lang = session.get("lang")
     if current_user.is_authenticated:
-        services.end_sessions(current_user)  # every device, and any copy of the cookie
-        db.session.commit()
+        act(lambda: services.end_sessions(current_user))  # every device, and any copy of the cookie
     logout_user()
     session.clear()
     if lang:
@@ -85,22 +83,12 @@ def forgot_password():
         known = user is not None and user.active
         # The same work whether or not the address is known (a signed token, the mail rendered,
         # a commit), so that the answer's timing does not tell; only a real one is kept.
-        render_reset_mail(user if known else User(email="unknown@invalid", locale=current_language()),
-                          send=known)
-        db.session.commit()
+        act(lambda: render_reset_mail(user if known else User(email="unknown@invalid", locale=current_language()),
+                                      send=known))
         # Same answer whether or not the address is known: no account enumeration.
         flash(_("If the address belongs to an account, we sent a link to set a new password."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
-
-
-def render_reset_mail(user: User, *, send: bool) -> None:
-    """Queue the password-reset mail of ``user``; with ``send=False`` render it and throw it away."""
-    token = services.make_password_reset_token(user)
-    message = enqueue(user.email, "password_reset", locale=user.locale, user=user,
-                      link=current_app.config["BASE_URL"] + url_for("accounts.reset_password", token=token))
-    if not send:
-        db.session.expunge(message)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -110,15 +98,9 @@ def reset_password(token: str):
     except DomainError as exc:
         return render_template("errors/error.html", status=400, message=exc.message), 400
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.set_password(user, form.password.data)
-        except DomainError as exc:
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your password has been set. You can now log in."), "success")
-            return redirect(url_for("accounts.login"))
+    if form.validate_on_submit() and act(lambda: services.set_password(user, form.password.data), form=form).ok:
+        flash(_("Your password has been set. You can now log in."), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form), 400 if form.errors else 200
 
 
@@ -145,8 +127,7 @@ def set_language():
     form = LanguageForm()
     if not form.validate_on_submit():
         return _profile_page(language_form=form, status=400)
-    current_user.locale = form.locale.data
-    db.session.commit()
+    act(lambda: services.set_locale(current_user, form.locale.data))
     session["lang"] = form.locale.data
     flash(_("Your language was saved."), "success")
     return redirect(url_for("accounts.profile"))
@@ -159,8 +140,10 @@ def create_token():
     if not form.validate():
         flash(_("Check the name of the token."), "error")
         return redirect(url_for("accounts.profile"))
-    _token, plain = services.create_api_token(current_user, form.label.data or "")
-    db.session.commit()
+    result = act(lambda: services.create_api_token(current_user, form.label.data or ""))
+    if not result.ok:
+        return redirect(url_for("accounts.profile"))
+    _token, plain = result.value
     # Shown once, in this answer only (no-store): never put in the session cookie, which is
     # signed but readable by anyone who gets hold of it.
     return _profile_page(new_token=plain)
@@ -182,7 +165,6 @@ def revoke_token(token_id: int):
             consequences=[_("Programs that use this token can no longer use the service. This cannot be undone: "
                             "create a new token if you need one.")],
             back_label=_("Keep the token")))
-    services.revoke_api_token(token, actor=current_user)
-    db.session.commit()
+    act(lambda: services.revoke_api_token(token, actor=current_user))
     flash(_("The token was revoked."), "success")
     return redirect(url_for("accounts.profile"))

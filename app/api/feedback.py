@@ -16,6 +16,10 @@ from app.extensions import db
 from app.feedback import services, topics
 from app.feedback.models import TopicProposal, TopicVote
 from app.meetings.models import MeetingOccurrence, MeetingSeries
+from app.feedback.statuses import TopicStatus
+
+
+TopicStatusValue = Literal[tuple(s.value for s in TopicStatus)]  # the stored values, as in openapi.json
 
 
 class FeedbackQuery(schemas.ApiModel):
@@ -31,6 +35,10 @@ class FeedbackQuery(schemas.ApiModel):
             if value is not None and value.tzinfo is None:
                 raise ValueError("give times with an offset, e.g. 2026-10-01T00:00:00+03:00")
         return self
+
+
+class LangQuery(schemas.ApiModel):
+    lang: Literal["fi", "sv", "en"] = Field(default="fi", description="Language of question and option texts")
 
 
 class OptionCount(BaseModel):
@@ -56,7 +64,8 @@ class QuestionSummary(BaseModel):
 
 class FeedbackSummary(BaseModel):
     series_id: int
-    form_id: int
+    form_id: int | None = Field(description="null: the series has no feedback form yet (no questions, no answers); "
+                                            "POST /series/{id}/feedback/form creates it")
     anonymous: bool
     respondents: int
     texts_shown: bool
@@ -64,22 +73,48 @@ class FeedbackSummary(BaseModel):
     questions: list[QuestionSummary]
 
 
-@endpoint("/series/<int:series_id>/feedback", "GET", summary="Aggregated feedback answers of a series",
-          tag="feedback", role="staff", query=FeedbackQuery,
-          responses={200: FeedbackSummary, 404: schemas.Error, 422: schemas.Error})
-@writes  # creates the default form of a series on first view
-def series_feedback(user, series_id: int, params: FeedbackQuery):
+def _series_or_404(series_id: int) -> MeetingSeries:
     series = db.session.get(MeetingSeries, series_id)
     if series is None:
         raise NotFound(_l("The meeting series was not found."))
+    return series
+
+
+def _no_form_yet(series: MeetingSeries) -> dict:
+    """The empty state of a series whose feedback form has not been created."""
+    return {"series_id": series.id, "form_id": None, "anonymous": False, "respondents": 0, "texts_shown": False,
+            "min_respondents_for_texts": services.MIN_RESPONDENTS, "questions": []}
+
+
+@endpoint("/series/<int:series_id>/feedback", "GET", summary="Aggregated feedback answers of a series",
+          tag="feedback", role="staff", query=FeedbackQuery,
+          responses={200: FeedbackSummary, 404: schemas.Error, 422: schemas.Error})
+def series_feedback(user, series_id: int, params: FeedbackQuery):
+    """Looking never creates anything: a series without a form answers with ``form_id`` null."""
+    series = _series_or_404(series_id)
     if params.occurrence_id is not None:
         occurrence = db.session.get(MeetingOccurrence, params.occurrence_id)
         if occurrence is None or occurrence.series_id != series.id:
             raise NotFound(_l("The occurrence was not found in this series."))
-    form = services.ensure_form(series, actor=user)  # first use creates the default questions
+    form = services.form_for_series(series.id)
+    if form is None:
+        return FeedbackSummary.model_validate(_no_form_yet(series)).model_dump()
     summary = services.aggregate_form(form, occurrence_id=params.occurrence_id, start=params.from_, end=params.to,
                                       lang=params.lang)
     return FeedbackSummary.model_validate(summary).model_dump()
+
+
+@endpoint("/series/<int:series_id>/feedback/form", "POST", summary="Create the series' feedback form",
+          tag="feedback", role="staff", query=LangQuery,
+          responses={200: FeedbackSummary, 201: FeedbackSummary, 404: schemas.Error, 422: schemas.Error})
+@writes
+def create_feedback_form(user, series_id: int, params: LangQuery):
+    """Create the form with the default questions (201); a series that has one already answers 200."""
+    series = _series_or_404(series_id)
+    existed = services.form_for_series(series.id) is not None
+    form = services.ensure_form(series, actor=user)
+    summary = services.aggregate_form(form, lang=params.lang)
+    return FeedbackSummary.model_validate(summary).model_dump(), 200 if existed else 201
 
 
 # --------------------------------------------------------------------------- topic proposals
@@ -90,7 +125,7 @@ class TopicIn(schemas.ApiModel):
 
 
 class TopicDecisionIn(schemas.ApiModel):
-    status: Literal["proposed", "taken_up", "declined"]
+    status: TopicStatusValue
     linked_occurrence_id: int | None = Field(
         default=None, description="taken_up: the occurrence (same series) whose agenda takes it up; "
                                   "default the one it was proposed for")
@@ -104,7 +139,7 @@ class Topic(BaseModel):
     title: str
     description: str | None
     organization: str | None = Field(description="The proposer's organisation")
-    status: Literal["proposed", "taken_up", "declined"]
+    status: TopicStatusValue
     linked_occurrence_id: int | None
     staff_note: str | None
     votes_count: int

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import current_app
 from pydantic import Field
 
 from app.api.core import endpoint
@@ -19,6 +18,7 @@ from app.guidance.models import GuidanceHour
 from app.guidance.services import appointments as booking
 from app.guidance.services import hours, slots as slot_service
 from app import scheduling as recurrence
+from app.core.urls import external_url
 
 _API_FIELD = {"start_local": "start", "title_fi": "title.fi", "title_sv": "title.sv", "title_en": "title.en",
               "description_fi": "description.fi", "description_sv": "description.sv",
@@ -107,7 +107,7 @@ def hour_json(hour: GuidanceHour) -> dict[str, Any]:
         "theme_id": hour.theme_id, "advisers": [{"id": a.id, "name": a.display_name} for a in hour.advisers],
         "question": localized_dict(hour, "question"), "question_required": hour.question_required,
         "reminder_hours_before": hour.reminder_hours_before, "status": hour.status,
-        "url": f"{current_app.config['BASE_URL']}/guidance/{hour.id}",
+        "url": external_url("guidance.detail", hour_id=hour.id),
     }
 
 

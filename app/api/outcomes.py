@@ -15,9 +15,10 @@ from app.errors import NotFound
 from app.extensions import db
 from app.outcomes import services
 from app.outcomes.models import Outcome, OutcomeFollower, outcome_themes
-from app.privacy.registry import iso
+from app.core.personal_data import iso
+from app.outcomes.statuses import OutcomeStatus
 
-Status = Literal["open", "in_progress", "done", "declined"]
+Status = Literal[tuple(s.value for s in OutcomeStatus)]  # the stored values, as in openapi.json
 
 
 class Title(schemas.ApiModel):
@@ -41,7 +42,7 @@ class Note(schemas.ApiModel):
 class OutcomeIn(schemas.ApiModel):
     title: Title
     description: Text | None = None
-    status: Status = "open"
+    status: Status = OutcomeStatus.OPEN.value
     topic_ids: list[int] = Field(default_factory=list, max_length=500)
     occurrence_ids: list[int] = Field(default_factory=list, max_length=500)
     theme_ids: list[int] = Field(default_factory=list, max_length=100)

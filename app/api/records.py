@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, Field
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -14,10 +14,11 @@ from app.errors import BadRequest, NotFound
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence
 from app.outcomes import services as outcome_services
-from app.privacy.registry import iso
+from app.core.personal_data import iso
 from app.records import materials, services
 from app.records.filetypes import UnsupportedFileType
 from app.records.models import MeetingAttachment, MeetingRecord
+from app.core.urls import external_url
 
 
 class RequiredText(schemas.ApiModel):
@@ -91,7 +92,7 @@ def _texts(obj: Any, field: str) -> dict[str, str | None]:
 
 def attachment_json(row: MeetingAttachment) -> dict[str, Any]:
     return {"id": row.id, "filename": row.filename, "title": row.title, "content_type": row.content_type,
-            "size": row.size, "url": f"{current_app.config['BASE_URL']}/materials/{row.id}/download",
+            "size": row.size, "url": external_url("records.download", attachment_id=row.id),
             "public_before_meeting": row.public_before_meeting, "created_at": iso(row.created_at)}
 
 

@@ -114,3 +114,14 @@ def is_postgresql() -> bool:
     from app.extensions import db
 
     return db.engine.dialect.name == "postgresql"
+
+
+def insert_ignoring(model):
+    """``INSERT`` of the session's dialect, which has ``on_conflict_do_nothing`` on both databases."""
+    from app.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.feedback.statuses import TopicStatus
+
 
 class FormSettingsForm(FlaskForm):
     enabled = BooleanField(_l("Send feedback invitations after each meeting of this series"))
@@ -60,8 +62,10 @@ class DecideTopicForm(FlaskForm):
 
 
 def topic_status_choices() -> list[tuple[str, str]]:
-    return [("taken_up", str(_l("Taken up on the agenda"))), ("declined", str(_l("Declined"))),
-            ("proposed", str(_l("Undecided (reopen)")))]
+    # What staff decide, in words of the decision (the status labels are TopicStatus's).
+    return [(TopicStatus.TAKEN_UP.value, str(_l("Taken up on the agenda"))),
+            (TopicStatus.DECLINED.value, TopicStatus.DECLINED.label),
+            (TopicStatus.PROPOSED.value, str(_l("Undecided (reopen)")))]
 
 
 class CreateForm(FlaskForm):

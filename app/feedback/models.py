@@ -19,9 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
 from app.extensions import db
+from app.feedback.statuses import TopicStatus
 
 QUESTION_KINDS = ("rating", "single", "multiple", "text")
-TOPIC_STATUSES = ("proposed", "taken_up", "declined")
+TOPIC_STATUSES = tuple(TopicStatus)
 RATING_MIN, RATING_MAX = 1, 5
 
 
@@ -200,7 +201,7 @@ class TopicProposal(db.Model):
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"),
                                                         index=True)
-    status: Mapped[str] = mapped_column(String(10), default="proposed")
+    status: Mapped[str] = mapped_column(String(10), default=TopicStatus.PROPOSED.value)
     # The occurrence whose agenda took the topic up (may differ from the one it was proposed for).
     linked_occurrence_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_occurrences.id", ondelete="SET NULL"), index=True)

@@ -6,19 +6,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.core.actions import act
 from app.core.auth import role_required
 from app.core.paging import bounded_page
 from app.core.confirm import Confirmation, confirm_page, confirmed
-from app.core.forms import db_id, populate_errors
+from app.core.forms import db_id
 from app.core.types import utcnow
-from app.errors import DomainError, Forbidden
 from app.extensions import db
 from app.feedback import topics
 from app.feedback.forms import DecideTopicForm, TopicForm, topic_status_choices
 from app.feedback.models import TOPIC_STATUSES, TopicProposal
 from app.meetings.models import MeetingOccurrence
+from app.feedback.statuses import TopicStatus
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
+bp.add_app_template_global(TopicStatus, "TopicStatus")  # the status labels, for every page that lists topics
 
 
 def _back(proposal: TopicProposal):
@@ -61,16 +63,11 @@ def occurrence(occurrence_id: int):
     form = TopicForm()
     is_open = topics.proposals_open(occ, utcnow())
     if form.validate_on_submit():
-        try:
-            proposal = topics.propose_topic(occ, topics.TopicData(form.title.data, form.description.data),
-                                            actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        result = act(lambda: topics.propose_topic(occ, topics.TopicData(form.title.data, form.description.data),
+                                                  actor=current_user), form=form)
+        if result.ok:
             flash(_("Your topic was proposed. Others can now support it."), "success")
-            return redirect(url_for("topics.occurrence", occurrence_id=occ.id) + f"#topic-{proposal.id}")
+            return redirect(url_for("topics.occurrence", occurrence_id=occ.id) + f"#topic-{result.value.id}")
     page = bounded_page(request.args.get("page"))
     pagination, voted = topics.occurrence_topics_page(occ.id, current_user, page=page,
                                                       per_page=current_app.config["PAGE_SIZE"])
@@ -88,14 +85,9 @@ def _proposal_or_404(proposal_id: int) -> TopicProposal:
 @login_required
 def vote(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
-    try:
-        added = topics.vote(proposal, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        flash(_("You support the topic “%(title)s”.", title=proposal.title) if added
+    result = act(lambda: topics.vote(proposal, actor=current_user))
+    if result.ok:
+        flash(_("You support the topic “%(title)s”.", title=proposal.title) if result.value
               else _("You already support this topic."), "success")
     return _back(proposal)
 
@@ -104,13 +96,7 @@ def vote(proposal_id: int):
 @login_required
 def unvote(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
-    try:
-        topics.unvote(proposal, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
+    if act(lambda: topics.unvote(proposal, actor=current_user)).ok:
         flash(_("Your support was withdrawn."), "success")
     return _back(proposal)
 
@@ -120,9 +106,9 @@ def unvote(proposal_id: int):
 def withdraw(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     occurrence_id = proposal.occurrence_id
+    if proposal.proposer_id != current_user.id and not current_user.is_admin:
+        abort(403)  # the service allows the proposer (and an admin on their behalf)
     if not confirmed():
-        if proposal.proposer_id != current_user.id and not current_user.is_admin:
-            abort(403)
         back = (url_for("topics.occurrence", occurrence_id=occurrence_id) if occurrence_id
                 else url_for("topics.index"))
         return confirm_page(Confirmation(
@@ -130,16 +116,8 @@ def withdraw(proposal_id: int):
             back=back, button=_("Withdraw the proposal"), facts=[(_("Topic"), proposal.title)],
             consequences=[_("The proposal and the support it has gathered are removed. This cannot be undone.")],
             back_label=_("Keep the proposal")))
-    try:  # the service allows the proposer (and an admin on their behalf); others get 403
-        topics.withdraw_topic(proposal, actor=current_user)
-    except Forbidden:
-        db.session.rollback()
-        abort(403)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
+    if not act(lambda: topics.withdraw_topic(proposal, actor=current_user)).ok:
         return _back(proposal)
-    db.session.commit()
     flash(_("Your proposal was withdrawn."), "success")
     if occurrence_id is None:
         return redirect(url_for("topics.index"))
@@ -163,19 +141,12 @@ def decide(proposal_id: int):
         (o.id, format_datetime(o.starts_at, "short")) for o in occurrences]
     if not form.is_submitted():
         form.linked_occurrence_id.data = proposal.linked_occurrence_id or 0
-        if proposal.status == "proposed":
-            form.status.data = "taken_up"
-    if form.validate_on_submit():
-        try:
-            topics.decide_topic(proposal, status=form.status.data, actor=current_user,
-                                linked_occurrence_id=form.linked_occurrence_id.data or None,
-                                note=form.staff_note.data)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The decision was saved."), "success")
-            return _back(proposal)
+        if proposal.status == TopicStatus.PROPOSED:
+            form.status.data = TopicStatus.TAKEN_UP
+    if form.validate_on_submit() and act(lambda: topics.decide_topic(
+            proposal, status=form.status.data, actor=current_user,
+            linked_occurrence_id=form.linked_occurrence_id.data or None, note=form.staff_note.data), form=form).ok:
+        flash(_("The decision was saved."), "success")
+        return _back(proposal)
     status = 400 if form.is_submitted() else 200
     return render_template("topics/decide.html", proposal=proposal, form=form), status

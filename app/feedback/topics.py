@@ -19,8 +19,9 @@ from app.core.types import utcnow
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.feedback.models import TOPIC_STATUSES, TopicProposal, TopicVote
-from app.feedback.services import _insert
+from app.core.database import insert_ignoring as _insert
 from app.meetings.models import MeetingOccurrence
+from app.feedback.statuses import TopicStatus
 
 
 @dataclass
@@ -77,7 +78,7 @@ def propose_topic(occurrence: MeetingOccurrence, data: TopicData, *, actor: Any,
     _check_allowance(occurrence, actor)
     proposal = TopicProposal(occurrence_id=occurrence.id, series_id=occurrence.series_id, title=data.title,
                              description=data.description, proposer_id=actor.id,
-                             organization_id=getattr(actor, "organization_id", None), status="proposed",
+                             organization_id=getattr(actor, "organization_id", None), status=TopicStatus.PROPOSED,
                              votes_count=0, created_at=now, updated_at=now)
     db.session.add(proposal)
     db.session.flush()
@@ -105,7 +106,7 @@ def _check_allowance(occurrence: MeetingOccurrence, actor: Any) -> None:
 def _check_votable(proposal: TopicProposal, actor: Any, now: datetime) -> None:
     if actor is None:
         raise Forbidden(_l("Log in to support topics."))
-    if proposal.status != "proposed":
+    if proposal.status != TopicStatus.PROPOSED:
         raise Conflict(_l("This topic has already been decided on."), code="decided")
     occurrence = proposal.occurrence
     if occurrence is not None and not proposals_open(occurrence, now):
@@ -149,7 +150,7 @@ def withdraw_topic(proposal: TopicProposal, *, actor: Any) -> None:
     """The proposer removes a proposal that has not been decided on."""
     if actor is None or (proposal.proposer_id != actor.id and not getattr(actor, "is_admin", False)):
         raise Forbidden(_l("Only the proposer can withdraw a topic."))
-    if proposal.status != "proposed":
+    if proposal.status != TopicStatus.PROPOSED:
         raise Conflict(_l("This topic has already been decided on."), code="decided")
     audit(actor, "topic.withdraw", "topic_proposal", proposal.id, title=proposal.title)
     db.session.delete(proposal)
@@ -165,7 +166,7 @@ def decide_topic(proposal: TopicProposal, *, status: str, actor: Any, linked_occ
     if status not in TOPIC_STATUSES:
         raise ValidationError(_l("Choose a status."), field="status")
     linked = None
-    if status == "taken_up":
+    if status == TopicStatus.TAKEN_UP:
         linked_occurrence_id = linked_occurrence_id or proposal.occurrence_id
         linked = db.session.get(MeetingOccurrence, linked_occurrence_id) if linked_occurrence_id else None
         if linked is None or linked.series_id != proposal.series_id:
@@ -176,8 +177,8 @@ def decide_topic(proposal: TopicProposal, *, status: str, actor: Any, linked_occ
     proposal.status = status
     proposal.linked_occurrence_id = linked.id if linked else None
     proposal.staff_note = note
-    proposal.decided_by_id = actor.id if status != "proposed" else None
-    proposal.decided_at = now if status != "proposed" else None
+    proposal.decided_by_id = actor.id if status != TopicStatus.PROPOSED else None
+    proposal.decided_at = now if status != TopicStatus.PROPOSED else None
     proposal.updated_at = now
     db.session.flush()
     audit(actor, "topic.decide", "topic_proposal", proposal.id, status=status,

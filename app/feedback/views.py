@@ -9,13 +9,12 @@ from flask_babel import refresh
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app.core.actions import act
 from app.core.paging import bounded_page
 from app.core.auth import role_required
 from app.core.database import writes
-from app.core.forms import populate_errors
 from app.core.i18n import LANGUAGES, current_language
 from app.core.types import utcnow
-from app.errors import DomainError
 from app.extensions import db
 from app.feedback import services
 from app.feedback.forms import CreateForm, FormSettingsForm, QuestionForm, question_kind_choices
@@ -47,6 +46,13 @@ def _raw_from_request(questions) -> dict[int, Any]:
     return raw
 
 
+class _AnswerSheet:
+    """Stands in for a form in ``act``: the questionnaire is not a WTForm, it shows the service's
+    errors (keyed ``q<id>``) next to its questions itself."""
+
+    form_errors: list[str] = []
+
+
 @bp.route("/<token>", methods=["GET", "POST"])
 def answer(token: str):
     invitation = services.invitation_for_token(token)  # 404 page for a tampered or unknown link
@@ -63,17 +69,14 @@ def answer(token: str):
     status = 200
     if request.method == "POST":
         raw = _raw_from_request(form.questions)
-        try:
-            services.submit_response(invitation, raw, locale=current_language(), now=now)
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.code == "closed":
-                return render_template("feedback/closed.html", **context), 410
-            errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
-            status = 400
-        else:
-            db.session.commit()
+        result = act(lambda: services.submit_response(invitation, raw, locale=current_language(), now=now),
+                     form=_AnswerSheet())
+        if result.ok:
             return redirect(url_for("feedback.thanks", token=token))
+        if result.error.code == "closed":
+            return render_template("feedback/closed.html", **context), 410
+        errors = {k: [str(m) for m in v] for k, v in result.error.fields.items()}
+        status = result.status
         # The form is re-shown with everything the person entered, valid or not.
         values = raw
     else:
@@ -128,7 +131,7 @@ def _theme_choices() -> list[tuple[int, str]]:
 
 @bp.route("/series/<int:series_id>", methods=["GET", "POST"])
 @role_required("staff")
-@writes  # creates the default form of a series on first view
+@writes  # the explicit "Create the feedback form" button (POST); a GET never creates it
 def edit_form(series_id: int):
     """The form editor: settings and the list of questions."""
     series = _series_or_404(series_id)
@@ -136,25 +139,20 @@ def edit_form(series_id: int):
     if form is None:
         # Looking (GET) never creates anything; the explicit "Create the feedback form" button does.
         if request.method == "POST" and CreateForm().validate_on_submit():
-            services.ensure_form(series, actor=current_user)
-            db.session.commit()
-            flash(_("The feedback form was created with the default questions."), "success")
+            if act(lambda: services.ensure_form(series, actor=current_user)).ok:
+                flash(_("The feedback form was created with the default questions."), "success")
             return redirect(url_for("feedback.edit_form", series_id=series.id))
         status = 400 if request.method == "POST" else 200
         return render_template("feedback/no_form.html", series=series, create_form=CreateForm()), status
     settings = FormSettingsForm(obj=form)
     if settings.validate_on_submit():
-        try:
-            services.update_form_settings(form, services.FormSettings(
-                anonymous=settings.anonymous.data, enabled=settings.enabled.data,
-                open_days=settings.open_days.data, send_after_hours=settings.send_after_hours.data,
-                remind_after_days=settings.remind_after_days.data,
-                intro={lang: getattr(settings, f"intro_{lang}").data for lang in LANGUAGES}), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(settings, exc)
-        else:
-            db.session.commit()
+        result = act(lambda: services.update_form_settings(form, services.FormSettings(
+            anonymous=settings.anonymous.data, enabled=settings.enabled.data,
+            open_days=settings.open_days.data, send_after_hours=settings.send_after_hours.data,
+            remind_after_days=settings.remind_after_days.data,
+            intro={lang: getattr(settings, f"intro_{lang}").data for lang in LANGUAGES}), actor=current_user),
+            form=settings)
+        if result.ok:
             flash(_("The feedback settings were saved."), "success")
             return redirect(url_for("feedback.edit_form", series_id=series.id))
     form = services.load_form(form.id)
@@ -188,16 +186,10 @@ def new_question(series_id: int):
     if form is None:
         return redirect(url_for("feedback.edit_form", series_id=series.id))
     qform = _question_form()
-    if qform.validate_on_submit():
-        try:
-            services.add_question(form, _question_data(qform), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(qform, exc)
-        else:
-            db.session.commit()
-            flash(_("The question was added."), "success")
-            return redirect(url_for("feedback.edit_form", series_id=series.id))
+    if qform.validate_on_submit() and act(lambda: services.add_question(form, _question_data(qform),
+                                                                       actor=current_user), form=qform).ok:
+        flash(_("The question was added."), "success")
+        return redirect(url_for("feedback.edit_form", series_id=series.id))
     status = 400 if qform.is_submitted() else 200
     return render_template("feedback/question_form.html", series=series, qform=qform, question=None), status
 
@@ -212,16 +204,10 @@ def edit_question(question_id: int):
     question = _question_or_404(question_id)
     series = question.form.series
     qform = _question_form(question)
-    if qform.validate_on_submit():
-        try:
-            services.update_question(question, _question_data(qform), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(qform, exc)
-        else:
-            db.session.commit()
-            flash(_("The question was saved."), "success")
-            return redirect(url_for("feedback.edit_form", series_id=series.id))
+    if qform.validate_on_submit() and act(lambda: services.update_question(question, _question_data(qform),
+                                                                          actor=current_user), form=qform).ok:
+        flash(_("The question was saved."), "success")
+        return redirect(url_for("feedback.edit_form", series_id=series.id))
     status = 400 if qform.is_submitted() else 200
     return render_template("feedback/question_form.html", series=series, qform=qform, question=question), status
 
@@ -234,8 +220,7 @@ def move_question(question_id: int):
     direction = request.form.get("direction", "")
     if direction not in ("up", "down"):
         abort(400)
-    services.move_question(question, direction, actor=current_user)
-    db.session.commit()
+    act(lambda: services.move_question(question, direction, actor=current_user))
     return redirect(url_for("feedback.edit_form", series_id=series_id) + f"#question-{question_id}")
 
 
@@ -249,8 +234,7 @@ def delete_question(question_id: int):
     if request.form.get("confirm") not in ("yes", "1"):  # always confirmed first (issue 17)
         return render_template("feedback/confirm_delete.html", question=question, series=question.form.series,
                                answers=answers)
-    services.delete_question(question, actor=current_user)
-    db.session.commit()
+    act(lambda: services.delete_question(question, actor=current_user))
     flash(_("The question was removed."), "success")
     return redirect(url_for("feedback.edit_form", series_id=series_id))
 

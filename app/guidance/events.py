@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from app.scheduling.ical import Event, build_invitation
 from app.core.i18n import localized
 from app.guidance.models import GuidanceAppointment, GuidanceHour
+from app.guidance.statuses import AppointmentStatus
+from app.core.urls import external_url
 
 
 def organizer() -> tuple[str, str | None]:
@@ -56,7 +58,7 @@ def local_date(instant):
 
 
 def hour_url(hour: GuidanceHour) -> str:
-    return f"{current_app.config['BASE_URL']}/guidance/{hour.id}"
+    return external_url("guidance.detail", hour_id=hour.id)
 
 
 def booker_event(appointment: GuidanceAppointment, *, lang: str) -> Event:
@@ -69,10 +71,10 @@ def booker_event(appointment: GuidanceAppointment, *, lang: str) -> Event:
         start=appointment.starts_at, end=appointment.ends_at, last_modified=appointment.updated_at,
         sequence=appointment.sequence, description=description, location=location_text(hour),
         url=hour_url(hour), tzid=hour.timezone,
-        status="CANCELLED" if appointment.status == "cancelled" else "CONFIRMED",
+        status="CANCELLED" if appointment.status == AppointmentStatus.CANCELLED else "CONFIRMED",
         organizer=organizer(),
         attendees=((appointment.email, appointment.name or None,
-                    "DECLINED" if appointment.status == "cancelled" else "ACCEPTED"),),
+                    "DECLINED" if appointment.status == AppointmentStatus.CANCELLED else "ACCEPTED"),),
     )
 
 

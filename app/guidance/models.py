@@ -20,10 +20,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
 from app.extensions import db
+from app.guidance.statuses import AppointmentStatus, HourStatus, WindowStatus
 
-HOUR_STATUSES = ("published", "cancelled")
-WINDOW_STATUSES = ("scheduled", "cancelled")
-APPOINTMENT_STATUSES = ("booked", "cancelled")
+HOUR_STATUSES = tuple(HourStatus)
+WINDOW_STATUSES = tuple(WindowStatus)
+APPOINTMENT_STATUSES = tuple(AppointmentStatus)
 
 guidance_hour_advisers = Table(
     "guidance_hour_advisers",
@@ -71,7 +72,7 @@ class GuidanceHour(db.Model):
     question_required: Mapped[bool] = mapped_column(Boolean, default=False)
     # No ORM default on purpose: None (no reminder) would be replaced by it on INSERT.
     reminder_hours_before: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(10), default="published", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=HourStatus.PUBLISHED.value, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -98,7 +99,7 @@ class GuidanceWindow(db.Model):
     guidance_hour_id: Mapped[int] = mapped_column(ForeignKey("guidance_hours.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(10), default="scheduled")
+    status: Mapped[str] = mapped_column(String(10), default=WindowStatus.SCHEDULED.value)
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -125,7 +126,7 @@ class GuidanceAppointment(db.Model):
     window_id: Mapped[int] = mapped_column(ForeignKey("guidance_windows.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(10), default="booked")
+    status: Mapped[str] = mapped_column(String(10), default=AppointmentStatus.BOOKED.value)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), index=True)  # lower-case; empty once anonymised

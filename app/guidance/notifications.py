@@ -3,18 +3,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 
 from app.core.i18n import localized
 from app.guidance import events
 from app.guidance.models import GuidanceAppointment
 from app.guidance.tokens import appointment_token
 from app.mail.services import enqueue
+from app.core.urls import external_url
 
 
 def manage_url(appointment: GuidanceAppointment) -> str:
     """The absolute personal manage link (cancel or move)."""
-    return f"{current_app.config['BASE_URL']}/guidance/appointments/{appointment_token(appointment)}"
+    return external_url("guidance.manage", token=appointment_token(appointment))
 
 
 def _context(appointment: GuidanceAppointment) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def notify_advisers(appointment: GuidanceAppointment, change: str) -> None:
             continue
         context = dict(_context(appointment), lang=adviser.locale, adviser=adviser, change=change,
                        title=localized(hour, "title", adviser.locale),
-                       day_url=f"{current_app.config['BASE_URL']}/guidance/day?date="
-                               f"{events.local_date(appointment.starts_at).isoformat()}")
+                       day_url=external_url("guidance_staff.day",
+                                            date=events.local_date(appointment.starts_at).isoformat()))
         context.pop("manage_url")  # the booker's secret link is theirs alone
         enqueue(adviser.email, "guidance_adviser_notice", locale=adviser.locale, **context)

@@ -1,7 +1,6 @@
 """Guidance appointments in GDPR requests (export and erasure) and retention.
 
-The functions here take the privacy registry's ``Subject`` (anything with ``matches(model)``);
-the privacy package registers them (it sits above this feature, which must not import it).
+The source is registered here (app/core/personal_data.py); the privacy package collects it.
 
 Erasure cancels the person's upcoming appointments (the slot is free again, no mail to the person
 being erased) and anonymises the rest: name, email, free-text organisation and question are
@@ -19,15 +18,13 @@ from app.core.audit import audit
 from app.extensions import db
 from app.guidance.events import organisation_of
 from app.guidance.models import GuidanceAppointment
-from app.core.i18n import to_local
-
-
-def iso(value: datetime | None) -> str | None:
-    return to_local(value).isoformat() if value is not None else None
+from app.core.personal_data import PersonalDataSource, iso, register_source
+from app.core.personal_data import placeholder_email as _placeholder
+from app.guidance.statuses import AppointmentStatus
 
 
 def placeholder_email(appointment_id: int) -> str:
-    return f"guidance-{appointment_id}@anonymised.invalid"
+    return _placeholder("guidance", appointment_id)
 
 
 def _rows(subject: Any) -> list[GuidanceAppointment]:
@@ -45,8 +42,8 @@ def export(subject: Any) -> list[dict[str, Any]]:
 
 def anonymise(row: GuidanceAppointment, *, now: datetime) -> None:
     """Remove the personal data of one appointment; an upcoming one is cancelled first (slot freed)."""
-    if row.status == "booked" and row.starts_at > now:
-        row.status = "cancelled"
+    if row.status == AppointmentStatus.BOOKED and row.starts_at > now:
+        row.status = AppointmentStatus.CANCELLED
         row.cancelled_at = now
         row.sequence += 1
     row.name = ""
@@ -65,6 +62,9 @@ def erase(subject: Any, *, actor: Any, now: datetime) -> int:
         anonymise(row, now=now)
     db.session.flush()
     return len(rows)
+
+
+register_source(PersonalDataSource("guidance_appointments", export, erase, order=15))
 
 
 def anonymise_expired(now: datetime, retention_days: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.core.dates import parse_day
 
 import hashlib
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,7 +15,8 @@ from flask_login import current_user
 
 from app.scheduling.ical import build_calendar
 from app.core.auth import role_required
-from app.core.forms import populate_errors
+from app.core.actions import act
+from app.core.urls import external_url
 from app.core.i18n import LANGUAGES, current_language, localized
 from app.core.types import utcnow
 from app.errors import DomainError, NotFound
@@ -27,6 +28,7 @@ from app.guidance.services import adviser, appointments as booking, hours
 from app.guidance.views import slot_when, template_helpers
 from app.meetings.models import MeetingTheme
 from app.spaces.models import Space
+from app.guidance.statuses import AppointmentStatus, HourStatus, WindowStatus
 
 bp = Blueprint("guidance_staff", __name__, url_prefix="/guidance")
 bp.context_processor(template_helpers)
@@ -103,33 +105,32 @@ def create():
             if raw.get("duration_minutes") is None:
                 form.end_time.errors = list(form.end_time.errors) + [_("The end must be after the start.")]
             else:
-                try:
-                    data = hours.clean_hour_data(raw, now=utcnow())
-                    hour = hours.create_guidance_hour(data, actor=current_user, now=utcnow())
-                except DomainError as exc:
-                    db.session.rollback()
-                    _map_errors(exc)
-                    populate_errors(form, exc)
-                    _set_choices(form)
-                    status = exc.status
-                else:
-                    db.session.commit()
+                result = act(lambda: hours.create_guidance_hour(hours.clean_hour_data(raw, now=utcnow()),
+                                                                actor=current_user, now=utcnow()),
+                             form=form, field_map=_FIELD_NAMES)
+                if result.ok:
+                    hour = result.value
                     flash(_("The guidance hours were published: %(n)d dates.", n=len(hour.windows)), "success")
                     return redirect(url_for("guidance_staff.manage_detail", hour_id=hour.id))
+                _show_conflicts(form, result.error)
+                _set_choices(form)
+                status = result.error.status
     return render_template("guidance/form.html", form=form), status
 
 
-def _map_errors(exc: DomainError) -> None:
-    """Service field names → the form's fields."""
-    names = {"start_local": "first_date", "duration_minutes": "end_time", "rrule": "until"}
-    exc.fields = {names.get(k, k): v for k, v in exc.fields.items()}
-    conflicts = getattr(exc, "conflicts", None)
+# Service field names → the form's fields.
+_FIELD_NAMES = {"start_local": "first_date", "duration_minutes": "end_time", "rrule": "until"}
+
+
+def _show_conflicts(form: HourForm, error: DomainError) -> None:
+    """A space conflict lists the taken times next to the space."""
+    conflicts = getattr(error, "conflicts", None)
     if conflicts:
         from flask_babel import format_datetime
 
         times = ", ".join(format_datetime(item.requested_start, "d.M.yyyy H.mm") for item in conflicts[:10])
-        exc.fields.setdefault("space_id", []).append(
-            _("The space is already booked at these times: %(times)s", times=times))
+        form.space_id.errors = list(form.space_id.errors) + [
+            _("The space is already booked at these times: %(times)s", times=times)]
 
 
 @bp.get("/manage/<int:hour_id>")
@@ -153,14 +154,14 @@ def cancel_hour(hour_id: int):
     """Cancel the whole guidance hour (confirmation first): bookers are told, the space freed."""
     hour = _hour(hour_id)
     form = ConfirmForm()
-    if hour.status == "cancelled":
+    if hour.status == HourStatus.CANCELLED:
         flash(_("The guidance hour is already cancelled."), "info")
         return redirect(url_for("guidance_staff.manage_detail", hour_id=hour.id))
     if form.validate_on_submit():
-        count = hours.cancel_guidance_hour(hour, actor=current_user, now=utcnow())
-        db.session.commit()
-        flash(_("The guidance hour was cancelled; %(n)d appointments were cancelled and the people told.", n=count),
-              "success")
+        result = act(lambda: hours.cancel_guidance_hour(hour, actor=current_user, now=utcnow()))
+        if result.ok:
+            flash(_("The guidance hour was cancelled; %(n)d appointments were cancelled and the people told.",
+                    n=result.value), "success")
         return redirect(url_for("guidance_staff.manage_detail", hour_id=hour.id))
     return render_template("guidance/confirm.html", form=form, heading=_("Cancel guidance hour"),
                            question=_("Cancel all upcoming dates of %(title)s?", title=localized(hour, "title")),
@@ -176,15 +177,15 @@ def cancel_window(window_id: int):
     if window is None:
         abort(404)
     back = url_for("guidance_staff.manage_detail", hour_id=window.guidance_hour_id)
-    if window.status == "cancelled" or window.ends_at <= utcnow():
+    if window.status == WindowStatus.CANCELLED or window.ends_at <= utcnow():
         flash(_("This date can no longer be cancelled."), "info")
         return redirect(back)
     form = ConfirmForm()
     if form.validate_on_submit():
-        count = hours.cancel_window(window, actor=current_user, now=utcnow())
-        db.session.commit()
-        flash(_("The date was cancelled; %(n)d appointments were cancelled and the people told.", n=count),
-              "success")
+        result = act(lambda: hours.cancel_window(window, actor=current_user, now=utcnow()))
+        if result.ok:
+            flash(_("The date was cancelled; %(n)d appointments were cancelled and the people told.",
+                    n=result.value), "success")
         return redirect(back)
     return render_template("guidance/confirm.html", form=form, heading=_("Cancel one date"),
                            question=_("Cancel %(title)s on %(date)s?", title=localized(window.guidance_hour, "title"),
@@ -201,18 +202,12 @@ def cancel_appointment(appointment_id: int):
     except NotFound:
         abort(404)
     back = url_for("guidance_staff.manage_detail", hour_id=appointment.guidance_hour_id)
-    if appointment.status == "cancelled":
+    if appointment.status == AppointmentStatus.CANCELLED:
         flash(_("This appointment is already cancelled."), "info")
         return redirect(back)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            booking.cancel(appointment, actor=current_user, now=utcnow())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
+        if act(lambda: booking.cancel(appointment, actor=current_user, now=utcnow())).ok:
             flash(_("The appointment was cancelled and %(name)s was told.", name=appointment.name), "success")
         return redirect(back)
     return render_template("guidance/confirm.html", form=form, heading=_("Cancel appointment"),
@@ -223,8 +218,7 @@ def cancel_appointment(appointment_id: int):
 # --- the adviser ---------------------------------------------------------------------------------
 
 def feed_url(user) -> str:
-    return current_app.config["BASE_URL"] + url_for("guidance_staff.adviser_feed",
-                                                      token=tokens.adviser_feed_token(user))
+    return external_url("guidance_staff.adviser_feed", token=tokens.adviser_feed_token(user))
 
 
 @bp.get("/day")
@@ -249,8 +243,7 @@ def renew_feed():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    tokens.renew_adviser_feed(current_user)
-    db.session.commit()
+    act(lambda: tokens.renew_adviser_feed(current_user))
     flash(_("Your guidance calendar has a new address. The old address no longer works."), "success")
     return redirect(url_for("guidance_staff.day") + "#adviser-feed-heading")
 

@@ -13,17 +13,18 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.forms import populate_errors
+from app.core.actions import act
 from app.core.i18n import current_language, localized
 from app.core.types import utcnow
 from app.errors import DomainError, NotFound
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.guidance import events
 from app.guidance.forms import BookingForm, ConfirmForm, MoveForm, QuickBookingForm
 from app.guidance.models import GuidanceHour
 from app.guidance.services import appointments as booking
 from app.guidance.services import hours, slots as slot_service
 from app.guidance.tokens import appointment_from_token, appointment_token
+from app.guidance.statuses import AppointmentStatus, HourStatus, WindowStatus
 
 bp = Blueprint("guidance", __name__, url_prefix="/guidance")
 
@@ -60,7 +61,8 @@ def local_iso(value: datetime) -> str:
 @bp.context_processor
 def template_helpers():
     return {"slot_time": slot_time, "slot_when": slot_when, "local_iso": local_iso,
-            "day_name": lambda day: format_date(day, DATE_PATTERN), "organisation_of": events.organisation_of}
+            "day_name": lambda day: format_date(day, DATE_PATTERN), "organisation_of": events.organisation_of,
+            "AppointmentStatus": AppointmentStatus, "HourStatus": HourStatus, "WindowStatus": WindowStatus}
 
 
 def parse_start(value: str | None) -> datetime | None:
@@ -148,22 +150,17 @@ def book(hour_id: int):
                 raw = booking.data_from_user(current_user, question=form.question.data, locale=current_language())
             else:
                 raw = dict(form.data, locale=current_language())
-            try:
-                data = booking.clean_appointment_data(raw, hour=hour)
-                appointment = booking.book(hour, start, data, actor=current_user if quick else None, now=now)
-            except DomainError as exc:
-                db.session.rollback()
-                if exc.code == "taken":
-                    hour = _published_hour(hour_id)
-                    return render_template("guidance/slot_gone.html", hour=hour, message=exc.message), 409
-                populate_errors(form, exc)
-                status = exc.status
-                hour = _published_hour(hour_id)
-            else:
-                db.session.commit()
+            result = act(lambda: booking.book(hour, start, booking.clean_appointment_data(raw, hour=hour),
+                                              actor=current_user if quick else None, now=now), form=form)
+            if result.ok:
+                appointment = result.value
                 flash(_("Your appointment is booked. A confirmation was sent to %(email)s.",
                         email=appointment.email), "success")
                 return redirect(url_for("guidance.manage", token=appointment_token(appointment)))
+            hour = _published_hour(hour_id)
+            if result.error.code == "taken":
+                return render_template("guidance/slot_gone.html", hour=hour, message=result.error.message), 409
+            status = result.error.status
     return render_template("guidance/book.html", hour=hour, form=form, start=start, end=end, quick=quick), status
 
 
@@ -177,7 +174,7 @@ def _appointment(token: str):
 
 
 def _changeable(appointment) -> bool:
-    return appointment.status == "booked" and appointment.starts_at > utcnow()
+    return appointment.status == AppointmentStatus.BOOKED and appointment.starts_at > utcnow()
 
 
 @bp.get("/appointments/<token>")
@@ -197,13 +194,7 @@ def manage_cancel(token: str):
         return redirect(url_for("guidance.manage", token=token))
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            booking.cancel(appointment, by_token=True, now=utcnow())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
+        if act(lambda: booking.cancel(appointment, by_token=True, now=utcnow())).ok:
             flash(_("Your appointment was cancelled. A confirmation was sent by email."), "success")
         return redirect(url_for("guidance.manage", token=token))
     return render_template("guidance/cancel.html", appointment=appointment, hour=appointment.guidance_hour,
@@ -232,19 +223,19 @@ def manage_move(token: str):
         status = 400
         if form.validate_on_submit():
             start = parse_start(form.start.data)
-            try:
+
+            def move():
                 if start is None:
                     raise NotFound(_("There is no guidance slot at that time. Choose one of the listed times."))
                 booking.move(appointment, start, by_token=True, now=now)
-            except DomainError as exc:
-                db.session.rollback()
-                appointment = _appointment(token)
-                form.start.choices = _move_choices(appointment, now)
-                form.start.errors = [str(exc.message)]
-                status = exc.status
-            else:
-                db.session.commit()
+
+            result = act(move, form=form)
+            if result.ok:
                 flash(_("Your appointment was moved. An updated calendar invitation was sent by email."), "success")
                 return redirect(url_for("guidance.manage", token=token))
+            appointment = _appointment(token)
+            form.start.choices = _move_choices(appointment, now)
+            form.start.errors = [str(result.error.message)]  # the page shows its one field's error
+            status = result.error.status
     return render_template("guidance/move.html", appointment=appointment, hour=appointment.guidance_hour,
                            form=form, token=token), status

@@ -15,9 +15,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def status_choices() -> list[tuple[str, str]]:
-    from app.outcomes.labels import status_label
+    from app.outcomes.statuses import OutcomeStatus
 
-    return [(key, status_label(key)) for key in ("open", "in_progress", "done", "declined")]
+    return [(status.value, status.label) for status in OutcomeStatus]
 
 
 class OutcomeForm(FlaskForm):

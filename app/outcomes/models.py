@@ -15,8 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
 from app.extensions import db
+from app.outcomes.statuses import OutcomeStatus
 
-OUTCOME_STATUSES = ("open", "in_progress", "done", "declined")
+OUTCOME_STATUSES = tuple(OutcomeStatus)
 
 outcome_topics = Table(
     "outcome_topics",
@@ -56,7 +57,7 @@ class Outcome(db.Model):
     description_fi: Mapped[str | None] = mapped_column(Text)
     description_sv: Mapped[str | None] = mapped_column(Text)
     description_en: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=OutcomeStatus.OPEN.value, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,15 +1,10 @@
 """Mail of the outcomes feature: one mail per change to each follower, in their language."""
 from __future__ import annotations
 
-from flask import current_app
-
 from app.core.i18n import LANGUAGES
 from app.mail.services import enqueue
-from app.outcomes.labels import status_label
-
-
-def outcome_path(outcome_id: int) -> str:
-    return f"/outcomes/{outcome_id}"
+from app.outcomes.statuses import status_label
+from app.core.urls import external_url
 
 
 def mail_outcome_change(user, outcome, event, *, created: bool = False) -> None:
@@ -22,4 +17,4 @@ def mail_outcome_change(user, outcome, event, *, created: bool = False) -> None:
     enqueue(user.email, "outcome_created" if created else "outcome_changed", locale=locale, lang=locale,
             name=user.display_name, title=title, status=outcome.status,
             status_changed=bool(event is not None and event.status), note=note, outcome_status_text=status_label,
-            link=f"{current_app.config['BASE_URL']}{outcome_path(outcome.id)}")
+            link=external_url("outcomes.detail", outcome_id=outcome.id))

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
+from app.core.database import insert_ignoring
 from app.accounts.models import User
 from app.core.audit import audit
 from app.core.auth import require_staff
@@ -25,17 +26,10 @@ from app.meetings.models import MeetingOccurrence, MeetingTheme
 from app.outcomes.models import (OUTCOME_STATUSES, Outcome, OutcomeEvent, OutcomeFollower, outcome_occurrences,
                                  outcome_themes, outcome_topics)
 from app.outcomes.notifications import mail_outcome_change
+from app.outcomes.statuses import OutcomeStatus
 
 MAX_TITLE = 200
 MAX_TEXT = 10000
-
-
-def _insert(model):
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
 
 
 @dataclass
@@ -113,7 +107,7 @@ def create_outcome(data: OutcomeData, *, actor: Any, now: datetime | None = None
     now = now or utcnow()
     require_staff(actor)
     clean = _clean(data, creating=True)
-    outcome = Outcome(status=data.status or "open", created_by_id=actor.id, created_at=now, updated_at=now)
+    outcome = Outcome(status=data.status or OutcomeStatus.OPEN, created_by_id=actor.id, created_at=now, updated_at=now)
     _set_texts(outcome, "title", clean["title"])
     _set_texts(outcome, "description", clean["description"])
     outcome.topics = clean["topics"] or []
@@ -193,7 +187,7 @@ def _auto_follow(outcome: Outcome, topic_ids: list[int], now: datetime) -> list[
     started = []
     for user_id in sorted(proposers | supporters):
         inserted = db.session.execute(
-            _insert(OutcomeFollower).values(outcome_id=outcome.id, user_id=user_id, automatic=True, created_at=now)
+            insert_ignoring(OutcomeFollower).values(outcome_id=outcome.id, user_id=user_id, automatic=True, created_at=now)
             .on_conflict_do_nothing(index_elements=["outcome_id", "user_id"])
             .returning(OutcomeFollower.id)).scalar()
         if inserted is not None:
@@ -213,7 +207,7 @@ def follow(outcome: Outcome, *, actor: Any, now: datetime | None = None) -> bool
     if actor is None or not getattr(actor, "is_authenticated", True):
         raise Forbidden(_l("Log in to follow outcomes."))
     inserted = db.session.execute(
-        _insert(OutcomeFollower).values(outcome_id=outcome.id, user_id=actor.id, automatic=False, created_at=now)
+        insert_ignoring(OutcomeFollower).values(outcome_id=outcome.id, user_id=actor.id, automatic=False, created_at=now)
         .on_conflict_do_nothing(index_elements=["outcome_id", "user_id"])
         .returning(OutcomeFollower.id)).scalar()
     if inserted is not None:
@@ -237,7 +231,7 @@ def unfollow(outcome: Outcome, *, actor: Any, now: datetime | None = None) -> bo
     if not stopped:
         # Never followed: remember the choice, so that a later linked topic does not subscribe them.
         db.session.execute(
-            _insert(OutcomeFollower).values(outcome_id=outcome.id, user_id=actor.id, automatic=False,
+            insert_ignoring(OutcomeFollower).values(outcome_id=outcome.id, user_id=actor.id, automatic=False,
                                             created_at=now, unfollowed_at=now)
             .on_conflict_do_nothing(index_elements=["outcome_id", "user_id"]))
     return stopped == 1

@@ -1,6 +1,7 @@
 """Outcome pages ("What came of it"): public list and page, follow / unfollow, staff editing."""
 from __future__ import annotations
 
+from app.core.actions import act
 from app.core.forms import db_id
 from app.core.paging import bounded_page
 
@@ -14,17 +15,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from app.core.auth import role_required
-from app.core.forms import populate_errors
 from app.core.i18n import localized
 from app.core.types import utcnow
-from app.errors import DomainError
 from app.extensions import db
 from app.feedback.models import TopicProposal
 from app.meetings.models import MeetingOccurrence, MeetingTheme
 from app.outcomes import services
 from app.outcomes.forms import FollowForm, OutcomeForm, OutcomeUpdateForm, status_choices
-from app.outcomes.labels import status_label
+from app.outcomes.statuses import status_label
 from app.outcomes.models import OUTCOME_STATUSES, Outcome
+from app.feedback.statuses import TopicStatus
+from app.outcomes.statuses import OutcomeStatus
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 
@@ -83,9 +84,8 @@ def follow(outcome_id: int):
     outcome = _outcome_or_404(outcome_id)
     if not FollowForm().validate_on_submit():
         abort(400)
-    services.follow(outcome, actor=current_user)
-    db.session.commit()
-    flash(_("You follow this outcome. We will email you when it changes."), "success")
+    if act(lambda: services.follow(outcome, actor=current_user)).ok:
+        flash(_("You follow this outcome. We will email you when it changes."), "success")
     return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
 
 
@@ -95,9 +95,8 @@ def unfollow(outcome_id: int):
     outcome = _outcome_or_404(outcome_id)
     if not FollowForm().validate_on_submit():
         abort(400)
-    services.unfollow(outcome, actor=current_user)
-    db.session.commit()
-    flash(_("You no longer follow this outcome."), "success")
+    if act(lambda: services.unfollow(outcome, actor=current_user)).ok:
+        flash(_("You no longer follow this outcome."), "success")
     return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
 
 
@@ -110,20 +109,13 @@ def add_update(outcome_id: int):
     form.status.choices = status_choices()
     if form.validate_on_submit():
         note = {lang: getattr(form, f"note_{lang}").data for lang in ("fi", "sv", "en")}
-        try:
-            event = services.update_outcome(outcome, services.OutcomeData(status=form.status.data, note=note),
-                                            actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            if event is None:
-                form.form_errors = [_("Choose a new status or write a note.")]
-            else:
-                db.session.commit()
-                flash(_("The update was saved and followers were told by email."), "success")
-                return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
-        db.session.rollback()
+        result = act(lambda: services.update_outcome(
+            outcome, services.OutcomeData(status=form.status.data, note=note), actor=current_user), form=form)
+        if result.ok and result.value is not None:
+            flash(_("The update was saved and followers were told by email."), "success")
+            return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
+        if result.ok:  # nothing changed (nothing was written either)
+            form.form_errors = [_("Choose a new status or write a note.")]
         outcome = _outcome_or_404(outcome_id)
     return _render_detail(outcome, form, 400)
 
@@ -135,7 +127,7 @@ def _choices(form: OutcomeForm, outcome: Outcome | None) -> None:
     wanted_topics = set(linked_topics) | set(form.topic_ids.data or []) | set(
         request.args.getlist("topic", type=db_id))
     topics = db.session.scalars(
-        select(TopicProposal).where(or_(TopicProposal.status == "taken_up", TopicProposal.id.in_(wanted_topics or {0})))
+        select(TopicProposal).where(or_(TopicProposal.status == TopicStatus.TAKEN_UP, TopicProposal.id.in_(wanted_topics or {0})))
         .order_by(TopicProposal.created_at.desc()).limit(200)).all()
     form.topic_ids.choices = [(t.id, t.title) for t in topics]
     since = utcnow() - timedelta(days=400)
@@ -166,18 +158,13 @@ def create():
     if not form.is_submitted():
         form.topic_ids.data = request.args.getlist("topic", type=db_id)
         form.occurrence_ids.data = request.args.getlist("occurrence", type=db_id)
-        form.status.data = "open"
+        form.status.data = OutcomeStatus.OPEN
     _choices(form, None)
     if form.validate_on_submit():
-        try:
-            outcome = services.create_outcome(_data(form), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        result = act(lambda: services.create_outcome(_data(form), actor=current_user), form=form)
+        if result.ok:
             flash(_("The outcome was saved."), "success")
-            return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
+            return redirect(url_for("outcomes.detail", outcome_id=result.value.id))
     return render_template("outcomes/form.html", form=form, outcome=None), 400 if form.is_submitted() else 200
 
 
@@ -193,13 +180,7 @@ def edit(outcome_id: int):
         form.theme_ids.data = [t.id for t in outcome.themes]
     _choices(form, outcome)
     if form.validate_on_submit():
-        try:
-            services.update_outcome(outcome, _data(form), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        if act(lambda: services.update_outcome(outcome, _data(form), actor=current_user), form=form).ok:
             flash(_("The outcome was saved."), "success")
             return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
     return render_template("outcomes/form.html", form=form, outcome=outcome), 400 if form.is_submitted() else 200

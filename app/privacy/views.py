@@ -8,12 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from app.core.database import writes
-from app.core.forms import populate_errors
 from app.core.types import utcnow
-from app.errors import DomainError
-from app.extensions import db
 from app.meetings.models import Registration
 from app.meetings.tokens import registration_from_token
+from app.core.actions import act
 from app.core.audit import audit
 from app.privacy import services
 from app.privacy.forms import EraseConfirmForm
@@ -50,8 +48,7 @@ def my_data():
 @login_required
 @writes  # the export is audited
 def my_data_export():
-    data = services.export_person(current_user, actor=current_user)
-    db.session.commit()
+    data = act(lambda: services.export_person(current_user, actor=current_user)).value
     return _json_download(data, f"kohtaamo-my-data-{utcnow():%Y%m%d}.json")
 
 
@@ -62,20 +59,14 @@ def my_data_erase():
     if form.validate_on_submit():
         if not form.matches(current_user.email):
             form.confirm_email.errors.append(_("The address does not match your account's email address."))
-        else:
-            try:
-                services.erase_person(current_user, actor=current_user)
-            except DomainError as exc:
-                populate_errors(form, exc)
-            else:
-                db.session.commit()
-                lang = session.get("lang")
-                logout_user()
-                session.clear()
-                if lang:
-                    session["lang"] = lang
-                flash(_("Your personal data was erased and your account closed."), "success")
-                return redirect(url_for("pages.index"))
+        elif act(lambda: services.erase_person(current_user, actor=current_user), form=form).ok:
+            lang = session.get("lang")
+            logout_user()
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            flash(_("Your personal data was erased and your account closed."), "success")
+            return redirect(url_for("pages.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("privacy/erase_account.html", form=form), status
 
@@ -98,9 +89,11 @@ def registration(token: str):
 @writes  # the export is audited
 def registration_export(token: str):
     row = _registration_or_404(token)
-    data = services.export_registration(row)
-    audit(None, "privacy.export", "registration", row.id)
-    db.session.commit()
+    def export() -> dict:
+        audit(None, "privacy.export", "registration", row.id)
+        return services.export_registration(row)
+
+    data = act(export).value
     return _json_download(data, f"kohtaamo-registration-{row.id}.json")
 
 
@@ -114,10 +107,9 @@ def registration_erase(token: str):
                 _("The address does not match the email address of the registration."))
         else:
             actor = current_user if current_user.is_authenticated else None
-            services.erase_registration(row, actor=actor)
-            db.session.commit()
-            flash(_("The personal data of your registration was erased."), "success")
-            return redirect(url_for("pages.index"))
+            if act(lambda: services.erase_registration(row, actor=actor), form=form).ok:
+                flash(_("The personal data of your registration was erased."), "success")
+                return redirect(url_for("pages.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("privacy/erase_registration.html", form=form, registration=row, now=utcnow(),
                            token=token), status

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.core.actions import act
 from app.core.auth import role_required
 from app.core.forms import populate_errors
 from app.errors import DomainError
@@ -31,6 +32,11 @@ def _render_materials(occurrence, form, status: int = 200):
 def _show_error(form: AttachmentForm, error: DomainError) -> None:
     """The message next to the field, and once (not twice) in the summary at the top."""
     populate_errors(form, error)
+    _once(form)
+
+
+def _once(form: AttachmentForm) -> None:
+    """A message placed next to a field is not repeated in the summary at the top."""
     placed = {str(m) for f in form for m in f.errors}
     form.form_errors = [m for m in form.form_errors if m not in placed]
 
@@ -44,16 +50,13 @@ def manage_materials(occurrence_id: int):
     if form.validate_on_submit():
         upload = request.files.get("file")
         data = upload.read() if upload else b""
-        try:
-            row = materials.upload_attachment(occurrence, materials.Upload(
-                filename=upload.filename if upload else None, data=data, title=form.title.data,
-                public_before_meeting=form.public_before_meeting.data), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
-            return _render_materials(occurrence, form, exc.status)
-        db.session.commit()
-        flash(_("The file “%(name)s” was added.", name=row.label), "success")
+        result = act(lambda: materials.upload_attachment(occurrence, materials.Upload(
+            filename=upload.filename if upload else None, data=data, title=form.title.data,
+            public_before_meeting=form.public_before_meeting.data), actor=current_user), form=form)
+        if not result.ok:
+            _once(form)
+            return _render_materials(occurrence, form, result.error.status)  # 413, 415 or 400
+        flash(_("The file “%(name)s” was added.", name=result.value.label), "success")
         return redirect(url_for("records.manage_materials", occurrence_id=occurrence.id))
     return _render_materials(occurrence, form, 400 if form.is_submitted() else 200)
 
@@ -80,9 +83,8 @@ def delete_attachment(attachment_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = row.label
-        materials.delete_attachment(row, actor=current_user)
-        db.session.commit()
-        flash(_("The file “%(name)s” was deleted.", name=name), "success")
+        if act(lambda: materials.delete_attachment(row, actor=current_user)).ok:
+            flash(_("The file “%(name)s” was deleted.", name=name), "success")
         return redirect(url_for("records.manage_materials", occurrence_id=occurrence.id))
     return render_template("records/delete_attachment.html", attachment=row, occurrence=occurrence,
                            series=occurrence.series, form=form)

@@ -1,19 +1,10 @@
 """Mail of the records feature: record published (registrants), record missing (staff)."""
 from __future__ import annotations
 
-from flask import current_app
-
 from app.core.i18n import LANGUAGES
 from app.mail.services import enqueue
 from app.meetings.models import MeetingOccurrence, Registration
-
-
-def _absolute(path: str) -> str:
-    return f"{current_app.config['BASE_URL']}{path}"
-
-
-def record_path(occurrence_id: int) -> str:
-    return f"/meetings/occurrences/{occurrence_id}/record"
+from app.core.urls import external_url
 
 
 def mail_record_published(registration: Registration, occurrence: MeetingOccurrence) -> None:
@@ -22,7 +13,7 @@ def mail_record_published(registration: Registration, occurrence: MeetingOccurre
     series = occurrence.series
     title = getattr(series, f"title_{locale}", None) or series.title_fi
     enqueue(registration.email, "record_published", locale=locale, lang=locale, name=registration.name,
-            title=title, starts_at=occurrence.starts_at, link=_absolute(record_path(occurrence.id)))
+            title=title, starts_at=occurrence.starts_at, link=external_url("records.record", occurrence_id=occurrence.id))
 
 
 def mail_record_reminder(user, occurrence: MeetingOccurrence, days: int) -> None:
@@ -31,4 +22,4 @@ def mail_record_reminder(user, occurrence: MeetingOccurrence, days: int) -> None
     series = occurrence.series
     title = getattr(series, f"title_{locale}", None) or series.title_fi
     enqueue(user.email, "record_reminder", locale=locale, lang=locale, name=user.display_name, title=title,
-            days=days, starts_at=occurrence.starts_at, link=_absolute(record_path(occurrence.id) + "/edit"))
+            days=days, starts_at=occurrence.starts_at, link=external_url("records.edit", occurrence_id=occurrence.id))

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app.core.database import insert_ignoring
 from app.accounts.models import User
 from app.core.types import utcnow
 from app.extensions import db
@@ -25,14 +26,6 @@ LOOKBACK_DAYS = 30
 class RemindResult:
     reminders: int = 0
     mails: int = 0
-
-
-def _insert(model):
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
 
 
 def due_stage(ends_at: datetime, now: datetime) -> int | None:
@@ -69,7 +62,7 @@ def send_reminders(now: datetime | None = None) -> RemindResult:
         if stage is None:
             continue
         claimed = db.session.execute(
-            _insert(RecordReminder).values(occurrence_id=occurrence_id, days=stage, sent_at=now, recipients=0)
+            insert_ignoring(RecordReminder).values(occurrence_id=occurrence_id, days=stage, sent_at=now, recipients=0)
             .on_conflict_do_nothing(index_elements=["occurrence_id", "days"])
             .returning(RecordReminder.id)).scalar()
         if claimed is None:

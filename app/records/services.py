@@ -26,6 +26,7 @@ from app.feedback.models import TopicProposal
 from app.meetings.models import MeetingOccurrence, Registration
 from app.records.models import MeetingRecord
 from app.records.notifications import mail_record_published
+from app.feedback.statuses import TopicStatus
 
 MAX_TEXT = 20000
 MAX_ATTENDEES = 100000
@@ -68,7 +69,7 @@ def prefill(occurrence: MeetingOccurrence) -> dict[str, Any]:
     organization_ids = sorted(db.session.scalars(org_query))
     topic_ids = sorted(db.session.scalars(
         select(TopicProposal.id).where(
-            TopicProposal.status == "taken_up",
+            TopicProposal.status == TopicStatus.TAKEN_UP,
             or_(TopicProposal.linked_occurrence_id == occurrence.id,
                 (TopicProposal.linked_occurrence_id.is_(None)) & (TopicProposal.occurrence_id == occurrence.id)))))
     return {"attendees_count": attendees, "organization_ids": organization_ids, "topic_ids": topic_ids}
@@ -141,6 +142,37 @@ def save_record(occurrence: MeetingOccurrence, data: RecordData, *, actor: Any, 
     """
     now = now or utcnow()
     require_staff(actor)
+    checked = _check_record(occurrence, data, publish=publish, now=now)
+    record = ensure_record(occurrence, actor=actor, now=now)
+    _apply_record(record, data, checked)
+    was_published = record.is_published
+    if publish is True and not was_published:
+        record.published_at = now
+        record.published_by_id = actor.id
+    elif publish is False:
+        record.published_at = None
+        record.published_by_id = None
+    record.updated_at = now
+    db.session.flush()
+    action = "record.publish" if publish and not was_published else (
+        "record.unpublish" if publish is False and was_published else "record.save")
+    audit(actor, action, "meeting_record", record.id, occurrence_id=occurrence.id)
+    if record.is_published and record.notified_at is None:
+        _notify_registrants_once(record, occurrence, now)
+    return record
+
+
+@dataclass
+class _CheckedRecord:
+    agenda: dict[str, str | None]
+    summary: dict[str, str | None]
+    organizations: list[Organization] | None
+    topics: list[TopicProposal] | None
+
+
+def _check_record(occurrence: MeetingOccurrence, data: RecordData, *, publish: bool | None,
+                  now: datetime) -> _CheckedRecord:
+    """Every field error at once (``ValidationError``); the cleaned texts and the chosen rows."""
     errors: dict[str, list[Any]] = {}
     agenda = _clean_texts(data.agenda, "agenda", errors)
     summary = _clean_texts(data.summary, "summary", errors)
@@ -166,34 +198,21 @@ def save_record(occurrence: MeetingOccurrence, data: RecordData, *, actor: Any, 
         errors.setdefault("summary_fi", []).append(_l("The record can be published once the meeting has started."))
     if errors:
         raise ValidationError(_l("Check the record."), fields=errors)
+    return _CheckedRecord(agenda, summary, organizations, topics)
 
-    record = ensure_record(occurrence, actor=actor, now=now)
+
+def _apply_record(record: MeetingRecord, data: RecordData, checked: _CheckedRecord) -> None:
     for lang in LANGUAGES:
         if data.set_agenda:
-            setattr(record, f"agenda_{lang}", agenda[lang])
+            setattr(record, f"agenda_{lang}", checked.agenda[lang])
         if data.set_summary:
-            setattr(record, f"summary_{lang}", summary[lang])
+            setattr(record, f"summary_{lang}", checked.summary[lang])
     if data.attendees_count is not None:
         record.attendees_count = data.attendees_count
-    if organizations is not None:
-        record.organizations = organizations
-    if topics is not None:
-        record.topics = topics
-    was_published = record.is_published
-    if publish is True and not was_published:
-        record.published_at = now
-        record.published_by_id = actor.id
-    elif publish is False:
-        record.published_at = None
-        record.published_by_id = None
-    record.updated_at = now
-    db.session.flush()
-    action = "record.publish" if publish and not was_published else (
-        "record.unpublish" if publish is False and was_published else "record.save")
-    audit(actor, action, "meeting_record", record.id, occurrence_id=occurrence.id)
-    if record.is_published and record.notified_at is None:
-        _notify_registrants_once(record, occurrence, now)
-    return record
+    if checked.organizations is not None:
+        record.organizations = checked.organizations
+    if checked.topics is not None:
+        record.topics = checked.topics
 
 
 def _notify_registrants_once(record: MeetingRecord, occurrence: MeetingOccurrence, now: datetime) -> int:

@@ -9,16 +9,16 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core.actions import act
 from app.core.auth import role_required
-from app.core.forms import populate_errors
 from app.core.i18n import current_language
 from app.core.types import utcnow
-from app.errors import DomainError
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence
 from app.records import materials, services
 from app.records.filetypes import KIND_BY_EXTENSION, SIGNATURE_KINDS
 from app.records.forms import RecordForm
+from app.records.statuses import RecordStatus
 
 bp = Blueprint("records", __name__)
 
@@ -45,7 +45,8 @@ def file_size(size: int) -> str:
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {"text_in_language": text_in_language, "file_size": file_size,
-            "file_kind": lambda mime: KIND_LABELS.get(mime, mime), "record_available": record_available}
+            "file_kind": lambda mime: KIND_LABELS.get(mime, mime), "record_available": record_available,
+            "RecordStatus": RecordStatus}
 
 
 def record_available(occurrence: MeetingOccurrence) -> bool:
@@ -122,13 +123,9 @@ def edit(occurrence_id: int):
             summary={lang: getattr(form, f"summary_{lang}").data for lang in ("fi", "sv", "en")},
             attendees_count=form.attendees_count.data, organization_ids=form.organization_ids.data or [],
             topic_ids=form.topic_ids.data or [])
-        try:
-            saved = services.save_record(occurrence, data, actor=current_user, publish=publish)
-        except DomainError as exc:
-            db.session.rollback()
-            populate_errors(form, exc)
-        else:
-            db.session.commit()
+        result = act(lambda: services.save_record(occurrence, data, actor=current_user, publish=publish), form=form)
+        if result.ok:
+            saved = result.value
             if publish is True:
                 flash(_("The record was published. Registrants were told by email."), "success")
             elif publish is False:

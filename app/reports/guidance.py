@@ -2,7 +2,7 @@
 
 An appointment counts when it is live (not cancelled) and starts in the period; it has been
 *given* once it has ended, and is *upcoming* otherwise. Groups with fewer than
-``MIN_GROUP_SIZE`` appointments are never shown on their own: they are added up into one
+``MIN_RESPONDENTS`` (app/core/disclosure.py) appointments are never shown on their own: they are added up into one
 "smaller groups" row (whose count is itself withheld when below the minimum), so no single small
 organisation, district or theme can be singled out. Two queries whatever the amount of data.
 """
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Organization
 from app.guidance.models import GuidanceAppointment, GuidanceHour
 from app.meetings.models import MeetingTheme
+from app.guidance.statuses import AppointmentStatus
 
 
 @dataclass
@@ -64,7 +65,7 @@ def guidance_figures(session: Session, start: datetime, end: datetime, now: date
     where = [a.starts_at >= start, a.starts_at < end]
     if theme_id is not None:
         where.append(h.theme_id == theme_id)
-    live = a.status != "cancelled"
+    live = a.status != AppointmentStatus.CANCELLED
     given = case((a.ends_at <= now, 1), else_=0)
     totals = session.execute(
         select(func.count(a.id).filter(live), func.sum(given).filter(live), func.count(a.id).filter(~live),

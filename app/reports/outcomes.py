@@ -4,7 +4,7 @@ proposals that got an outcome, and the median days from a proposal to its (first
 Three queries whatever the amount of data. Scope: outcomes recorded in the period; proposals
 made in the period (as in the report's "Topic proposals"). A series narrows to outcomes linked to
 its occurrences or topics; a theme to outcomes with that theme and to the series of that theme.
-The share and the median describe people's proposals: with fewer than ``MIN_GROUP_SIZE``
+The share and the median describe people's proposals: with fewer than ``MIN_RESPONDENTS`` (app/core/disclosure.py)
 proposals (or proposals with an outcome) they are withheld, like every other small group.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.feedback.models import TopicProposal
 from app.meetings.models import MeetingOccurrence, MeetingTheme, series_themes
+from app.outcomes.statuses import OutcomeStatus
 from app.outcomes.models import OUTCOME_STATUSES, Outcome, outcome_occurrences, outcome_themes, outcome_topics
 
 
@@ -126,8 +127,7 @@ def _aware(value: datetime) -> datetime:
 
 
 def status_name(status: str) -> str:
-    return {"open": _("Open"), "in_progress": _("In progress"), "done": _("Done"),
-            "declined": _("Declined")}.get(status, status)
+    return OutcomeStatus.label_of(status)
 
 
 def outcome_tables(figures: OutcomeFigures | None, lang: str) -> list:

@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.core.districts import district_name
+from app.feedback.statuses import TopicStatus
 from app.reports.guidance import guidance_tables
 from app.reports.services import CooperationReport
 
@@ -60,7 +61,7 @@ def _or_suppressed(value: Any, suppressed: bool) -> Any:
 
 def outcome_label(status: str) -> str:
     """A topic proposal's outcome in words."""
-    return {"proposed": _("Proposed"), "taken_up": _("Taken up"), "declined": _("Declined")}.get(status, status)
+    return TopicStatus.label_of(status)
 
 
 def report_tables(report: CooperationReport, lang: str) -> list[Table]:
@@ -139,9 +140,9 @@ def report_tables(report: CooperationReport, lang: str) -> list[Table]:
             empty_text=_("No free-text answers to show.")),
         Table("proposal_outcomes", _("Topic proposals by outcome"), [
             Column(_("Outcome"), "text"), Column(_("Proposals"))], [
-            [outcome_label("proposed"), props.proposed],
-            [outcome_label("taken_up"), props.taken_up],
-            [outcome_label("declined"), props.declined]],
+            [TopicStatus.PROPOSED.label, props.proposed],
+            [TopicStatus.TAKEN_UP.label, props.taken_up],
+            [TopicStatus.DECLINED.label, props.declined]],
             footer=[_("Total"), props.total]),
         Table("proposals", _("Topic proposals"), [
             Column(_("Topic"), "text"), Column(_("Series"), "text"), Column(_("Proposed on"), "date"),

@@ -19,6 +19,7 @@ from app.reports import charts, services
 from app.reports.export import table_csv, workbook_bytes
 from app.reports.forms import ReportFilterForm
 from app.reports.tables import Suppressed, Table, outcome_label, report_tables, suppressed_text
+from app.feedback.statuses import TopicStatus
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -131,7 +132,7 @@ def _charts(report: services.CooperationReport, tables: dict[str, Table]) -> dic
             _("Horizontal bar chart: %(p)d proposed, %(t)d taken up, %(d)d declined.",
               p=props.proposed, t=props.taken_up, d=props.declined),
             [(outcome_label(status), getattr(props, status), format_number(getattr(props, status)))
-             for status in ("proposed", "taken_up", "declined")])
+             for status in TopicStatus])
     return result
 
 

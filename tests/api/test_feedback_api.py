@@ -52,10 +52,41 @@ def test_aggregated_answers(app, client, make, invite):
                       headers=headers).json["respondents"] == 0
 
 
-def test_series_without_form_gets_the_default_questions(client, make):
+def _form_count(app) -> int:
+    from sqlalchemy import func, select
+
+    from app.feedback.models import FeedbackForm
+
+    with app.app_context():
+        count = db.session.scalar(select(func.count(FeedbackForm.id)))
+        db.session.remove()
+        return count
+
+
+def test_a_get_never_creates_the_feedback_form(app, client, make):
+    """Issue 17 item 17: looking is not an action; a series without a form answers "no form yet"."""
     series = make.series(occurrences=1)
-    body = client.get(f"/api/v1/series/{series.id}/feedback", headers=make.auth("staff")).json
-    assert body["respondents"] == 0 and len(body["questions"]) == 7
+    before = _form_count(app)
+    response = client.get(f"/api/v1/series/{series.id}/feedback", headers=make.auth("staff"))
+    assert response.status_code == 200 and _form_count(app) == before
+    body = response.json
+    assert body["form_id"] is None and body["respondents"] == 0 and body["questions"] == []
+    assert body["series_id"] == series.id and body["texts_shown"] is False
+
+
+def test_creating_the_form_is_an_explicit_action(app, client, make):
+    series = make.series(occurrences=1)
+    headers = make.auth("staff")
+    before = _form_count(app)
+    assert client.post(f"/api/v1/series/{series.id}/feedback/form", headers=make.auth("ngo")).status_code == 403
+    response = client.post(f"/api/v1/series/{series.id}/feedback/form", headers=headers)
+    assert response.status_code == 201 and _form_count(app) == before + 1
+    body = response.json
+    assert body["form_id"] is not None and body["respondents"] == 0 and len(body["questions"]) == 7
+    again = client.post(f"/api/v1/series/{series.id}/feedback/form", headers=headers)
+    assert again.status_code == 200 and again.json["form_id"] == body["form_id"] and _form_count(app) == before + 1
+    assert client.get(f"/api/v1/series/{series.id}/feedback", headers=headers).json["form_id"] == body["form_id"]
+    assert client.post("/api/v1/series/99999/feedback/form", headers=headers).status_code == 404
 
 
 def test_bad_query_values_are_422(client, make, invite):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from app.accounts.models import User
 from app.extensions import db
 from app.guidance.models import GuidanceAppointment, GuidanceHour, GuidanceWindow, guidance_hour_advisers
+from app.guidance.statuses import AppointmentStatus, HourStatus, WindowStatus
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 FEED_PAST_DAYS = 60
@@ -32,7 +33,7 @@ def day_view(user: User, day: date, *, everyone: bool = False) -> list[tuple[Gui
     query = (select(GuidanceWindow).join(GuidanceHour, GuidanceHour.id == GuidanceWindow.guidance_hour_id)
              .options(joinedload(GuidanceWindow.guidance_hour))
              .where(GuidanceWindow.starts_at < end, GuidanceWindow.ends_at > start,
-                    GuidanceWindow.status == "scheduled", GuidanceHour.status == "published"))
+                    GuidanceWindow.status == WindowStatus.SCHEDULED, GuidanceHour.status == HourStatus.PUBLISHED))
     if not everyone:
         query = query.where(GuidanceWindow.guidance_hour_id.in_(_advised_hour_ids(user)))
     windows = list(db.session.scalars(query.order_by(GuidanceWindow.starts_at, GuidanceWindow.id)))
@@ -40,7 +41,7 @@ def day_view(user: User, day: date, *, everyone: bool = False) -> list[tuple[Gui
     if windows:
         rows = db.session.scalars(
             select(GuidanceAppointment).options(joinedload(GuidanceAppointment.organization))
-            .where(GuidanceAppointment.window_id.in_(list(by_window)), GuidanceAppointment.status == "booked")
+            .where(GuidanceAppointment.window_id.in_(list(by_window)), GuidanceAppointment.status == AppointmentStatus.BOOKED)
             .order_by(GuidanceAppointment.starts_at))
         for row in rows:
             by_window[row.window_id].append(row)
@@ -52,7 +53,7 @@ def next_days_with_appointments(user: User, after: datetime, *, limit: int = 10)
     starts = db.session.scalars(
         select(GuidanceAppointment.starts_at)
         .where(GuidanceAppointment.guidance_hour_id.in_(_advised_hour_ids(user)),
-               GuidanceAppointment.status == "booked", GuidanceAppointment.starts_at >= after)
+               GuidanceAppointment.status == AppointmentStatus.BOOKED, GuidanceAppointment.starts_at >= after)
         .order_by(GuidanceAppointment.starts_at).limit(200))
     days: list[date] = []
     for start in starts:
@@ -72,7 +73,7 @@ def feed_fingerprint(user: User, now: datetime) -> tuple:
         select(func.count(a.id), func.sum(a.id), func.max(a.updated_at), func.sum(a.sequence),
                func.max(GuidanceHour.updated_at))
         .join(GuidanceHour, GuidanceHour.id == a.guidance_hour_id)
-        .where(a.guidance_hour_id.in_(_advised_hour_ids(user)), a.status == "booked",
+        .where(a.guidance_hour_id.in_(_advised_hour_ids(user)), a.status == AppointmentStatus.BOOKED,
                a.ends_at > lower, a.starts_at < upper)).one()
     return tuple(row)
 
@@ -85,6 +86,6 @@ def feed_appointments(user: User, now: datetime) -> list[GuidanceAppointment]:
         .options(joinedload(GuidanceAppointment.guidance_hour).joinedload(GuidanceHour.space),
                  joinedload(GuidanceAppointment.organization))
         .where(GuidanceAppointment.guidance_hour_id.in_(_advised_hour_ids(user)),
-               GuidanceAppointment.status == "booked", GuidanceAppointment.ends_at > lower,
+               GuidanceAppointment.status == AppointmentStatus.BOOKED, GuidanceAppointment.ends_at > lower,
                GuidanceAppointment.starts_at < upper)
         .order_by(GuidanceAppointment.starts_at, GuidanceAppointment.id)))

@@ -27,6 +27,7 @@ from app.guidance import notifications
 from app.guidance.models import GuidanceAppointment, GuidanceHour, GuidanceWindow
 from app.guidance.services.slots import find_slot
 from app.guidance.tokens import new_manage_secret
+from app.guidance.statuses import AppointmentStatus
 
 MAX_NAME = 200
 MAX_ORGANIZATION = 200
@@ -104,7 +105,7 @@ def taken_error() -> Conflict:
 def _slot_taken(hour_id: int, start: datetime, *, exclude_id: int | None = None) -> bool:
     query = select(GuidanceAppointment.id).where(GuidanceAppointment.guidance_hour_id == hour_id,
                                                  GuidanceAppointment.starts_at == start,
-                                                 GuidanceAppointment.status != "cancelled")
+                                                 GuidanceAppointment.status != AppointmentStatus.CANCELLED)
     if exclude_id is not None:
         query = query.where(GuidanceAppointment.id != exclude_id)
     return db.session.scalar(query) is not None
@@ -114,7 +115,7 @@ def upcoming_for_email(hour: GuidanceHour, email: str, now: datetime) -> Guidanc
     """The person's live appointment at ``hour`` that has not started yet, if any."""
     return db.session.scalar(select(GuidanceAppointment).where(
         GuidanceAppointment.guidance_hour_id == hour.id, GuidanceAppointment.email == email,
-        GuidanceAppointment.status == "booked", GuidanceAppointment.starts_at > now))
+        GuidanceAppointment.status == AppointmentStatus.BOOKED, GuidanceAppointment.starts_at > now))
 
 
 def book(hour: GuidanceHour, start: datetime, data: AppointmentData, *, actor: Any = None,
@@ -133,7 +134,7 @@ def book(hour: GuidanceHour, start: datetime, data: AppointmentData, *, actor: A
     if _slot_taken(hour.id, start):
         raise taken_error()
     appointment = GuidanceAppointment(
-        guidance_hour_id=hour.id, window_id=window.id, starts_at=start, ends_at=end, status="booked",
+        guidance_hour_id=hour.id, window_id=window.id, starts_at=start, ends_at=end, status=AppointmentStatus.BOOKED,
         user_id=data.user_id, name=data.name, email=data.email, organization_id=data.organization_id,
         organization_name=data.organization_name, question=data.question, locale=data.locale,
         manage_secret=new_manage_secret(), sequence=0, created_at=now, updated_at=now)
@@ -153,7 +154,7 @@ def book(hour: GuidanceHour, start: datetime, data: AppointmentData, *, actor: A
 def _check_changeable(appointment: GuidanceAppointment, actor: Any, *, by_token: bool, now: datetime) -> None:
     if not by_token and not can_manage(appointment, actor):
         raise Forbidden(_l("You cannot change this appointment."))
-    if appointment.status == "cancelled":
+    if appointment.status == AppointmentStatus.CANCELLED:
         raise Conflict(_l("This appointment is already cancelled."), code="already_cancelled")
     if appointment.starts_at <= now and not getattr(actor, "is_staff", False):
         raise Conflict(_l("The appointment has already begun; it can no longer be changed."), code="closed")
@@ -202,7 +203,7 @@ def cancel(appointment: GuidanceAppointment, *, actor: Any = None, by_token: boo
            notify: bool = True) -> GuidanceAppointment:
     """Cancel: the slot is free again at once; the booker gets a calendar cancellation."""
     _check_changeable(appointment, actor, by_token=by_token, now=now)
-    appointment.status = "cancelled"
+    appointment.status = AppointmentStatus.CANCELLED
     appointment.cancelled_at = now
     appointment.updated_at = now
     appointment.sequence += 1
@@ -218,10 +219,10 @@ def cancel(appointment: GuidanceAppointment, *, actor: Any = None, by_token: boo
 def cancel_for_window(window: GuidanceWindow, *, actor: Any, now: datetime) -> int:
     """Cancel the upcoming appointments of a cancelled window (each booker is told)."""
     rows = list(db.session.scalars(select(GuidanceAppointment).where(
-        GuidanceAppointment.window_id == window.id, GuidanceAppointment.status == "booked",
+        GuidanceAppointment.window_id == window.id, GuidanceAppointment.status == AppointmentStatus.BOOKED,
         GuidanceAppointment.starts_at > now)))
     for row in rows:
-        row.status = "cancelled"
+        row.status = AppointmentStatus.CANCELLED
         row.cancelled_at = now
         row.updated_at = now
         row.sequence += 1
@@ -241,7 +242,7 @@ def get_appointment(appointment_id: int) -> GuidanceAppointment:
 def hour_appointments(hour: GuidanceHour, *, since: datetime | None = None) -> list[GuidanceAppointment]:
     """Live appointments of ``hour`` (from ``since`` on), in time order, for staff."""
     query = select(GuidanceAppointment).where(GuidanceAppointment.guidance_hour_id == hour.id,
-                                              GuidanceAppointment.status == "booked")
+                                              GuidanceAppointment.status == AppointmentStatus.BOOKED)
     if since is not None:
         query = query.where(GuidanceAppointment.ends_at > since)
     return list(db.session.scalars(query.order_by(GuidanceAppointment.starts_at)))
@@ -251,5 +252,5 @@ def user_appointments(user: User, now: datetime) -> list[GuidanceAppointment]:
     """The logged-in person's upcoming live appointments."""
     return list(db.session.scalars(select(GuidanceAppointment).where(
         (GuidanceAppointment.user_id == user.id) | (GuidanceAppointment.email == user.email.lower()),
-        GuidanceAppointment.status == "booked", GuidanceAppointment.ends_at > now)
+        GuidanceAppointment.status == AppointmentStatus.BOOKED, GuidanceAppointment.ends_at > now)
         .order_by(GuidanceAppointment.starts_at)))

@@ -31,6 +31,7 @@ from app.guidance.services import space_bookings
 from app import scheduling as recurrence
 from app.meetings.models import MeetingTheme
 from app.spaces.models import Space
+from app.guidance.statuses import HourStatus, WindowStatus
 
 MIN_SLOT = 5
 MAX_DURATION = 720
@@ -112,6 +113,19 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     """
     errors = _Errors()
     data: dict[str, Any] = {}
+    _clean_texts(raw, data, errors)
+    zone = _clean_start(raw, data, errors, now)
+    _clean_lengths(raw, data, errors)
+    _clean_place(raw, data, errors)
+    data["theme_id"] = _clean_choice(raw, "theme_id", MeetingTheme, errors, _l("Choose a theme from the list."))
+    _clean_advisers(raw, data, errors)
+    _clean_rrule(raw, data, errors, zone)
+    if errors.fields:
+        raise ValidationError(_l("Check the highlighted fields."), fields=errors.fields)
+    return data
+
+
+def _clean_texts(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
     for lang in LANGUAGES:
         for group, limit in (("title", 200), ("question", 300)):
             data[f"{group}_{lang}"] = _text(raw, f"{group}_{lang}", errors, limit)
@@ -120,6 +134,9 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
         errors.add("title_fi", _l("Enter the title in Finnish."))
     data["question_required"] = bool(raw.get("question_required"))
 
+
+def _clean_start(raw: dict[str, Any], data: dict[str, Any], errors: _Errors, now: datetime):
+    """The time zone and the first start (local, naive); returns the zone (None when invalid)."""
     zone = None
     try:
         zone = recurrence.validate_timezone(raw.get("timezone") or "Europe/Helsinki")
@@ -140,7 +157,11 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
         elif zone is not None and recurrence.localize(start, zone) <= now:
             errors.add("start_local", _l("The first guidance hour must be in the future."))
     data["start_local"] = start
+    return zone
 
+
+def _clean_lengths(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
+    """The window and slot lengths (the slot divides the window) and the reminder."""
     duration = _int(raw, "duration_minutes", errors, low=MIN_SLOT, high=MAX_DURATION)
     slot = _int(raw, "slot_minutes", errors, low=MIN_SLOT, high=MAX_DURATION)
     if duration is not None and slot is not None:
@@ -151,23 +172,29 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
             errors.add("slot_minutes", _l("The slot length must divide the guidance hour evenly: %(d)d minutes "
                                           "cannot be cut into %(s)d-minute slots.", d=duration, s=slot))
     data["duration_minutes"], data["slot_minutes"] = duration, slot
-
     reminder = raw.get("reminder_hours_before", 24)
     data["reminder_hours_before"] = None if reminder in (None, "") else _int(
         {"reminder_hours_before": reminder}, "reminder_hours_before", errors, low=1, high=MAX_REMINDER_HOURS)
 
-    # Place: City Hall (a street address), an online link, or a resident space (booked per window).
-    space_id = raw.get("space_id")
-    data["space_id"] = None
-    if space_id not in (None, ""):
-        try:
-            space = db.session.get(Space, int(space_id))
-        except (TypeError, ValueError, OverflowError):
-            space = None
-        if space is None:
-            errors.add("space_id", _l("Choose a space from the list."))
-        else:
-            data["space_id"] = space.id
+
+def _clean_choice(raw: dict[str, Any], name: str, model: Any, errors: _Errors, message: Any) -> int | None:
+    """The id of an existing ``model`` row chosen in ``name`` (None when nothing was chosen)."""
+    value = raw.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        row = db.session.get(model, int(value))
+    except (TypeError, ValueError, OverflowError):
+        row = None
+    if row is None:
+        errors.add(name, message)
+        return None
+    return row.id
+
+
+def _clean_place(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
+    """City Hall (a street address), an online link, or a resident space (booked per window)."""
+    data["space_id"] = _clean_choice(raw, "space_id", Space, errors, _l("Choose a space from the list."))
     data["location"] = _text(raw, "location", errors, 300)
     data["online_url"] = _text(raw, "online_url", errors, 500)
     if data["online_url"] and not is_web_url(data["online_url"]):
@@ -176,18 +203,8 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
             "space_id", "location", "online_url"} & set(errors.fields):
         errors.add("location", _l("Give a street address, an online link or a resident space."))
 
-    theme_id = raw.get("theme_id")
-    data["theme_id"] = None
-    if theme_id not in (None, ""):
-        try:
-            theme = db.session.get(MeetingTheme, int(theme_id))
-        except (TypeError, ValueError, OverflowError):
-            theme = None
-        if theme is None:
-            errors.add("theme_id", _l("Choose a theme from the list."))
-        else:
-            data["theme_id"] = theme.id
 
+def _clean_advisers(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
     data["advisers"] = []
     ids = raw.get("adviser_ids") or []
     try:
@@ -204,8 +221,11 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     if not data["advisers"] and "adviser_ids" not in errors.fields:
         errors.add("adviser_ids", _l("Choose at least one adviser."))
 
+
+def _clean_rrule(raw: dict[str, Any], data: dict[str, Any], errors: _Errors, zone) -> None:
     rrule_text = raw.get("rrule")
     data["rrule"] = None
+    start = data["start_local"]
     if rrule_text is not None and not isinstance(rrule_text, str):
         errors.add("rrule", _l("The recurrence rule could not be read."))
     elif start is not None and zone is not None:
@@ -215,9 +235,6 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
                                                        horizon=timedelta(days=horizon_days()))
         except recurrence.RecurrenceError as exc:
             errors.add({"start": "start_local"}.get(exc.field, exc.field), rule_message(exc))
-    if errors.fields:
-        raise ValidationError(_l("Check the highlighted fields."), fields=errors.fields)
-    return data
 
 
 def window_starts(hour: GuidanceHour, *, until: datetime) -> list[datetime]:
@@ -234,7 +251,7 @@ def create_guidance_hour(data: dict[str, Any], *, actor: Any, now: datetime) -> 
     require_staff(actor)
     advisers = data.pop("advisers")
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "kohtaamo.local"
-    hour = GuidanceHour(uid=f"guidance-{uuid.uuid4()}@{host}", status="published",
+    hour = GuidanceHour(uid=f"guidance-{uuid.uuid4()}@{host}", status=HourStatus.PUBLISHED,
                         created_by_id=getattr(actor, "id", None), created_at=now, updated_at=now, **data)
     hour.advisers = advisers
     db.session.add(hour)
@@ -256,7 +273,7 @@ def create_guidance_hour(data: dict[str, Any], *, actor: Any, now: datetime) -> 
 def get_hour(hour_id: int, *, include_cancelled: bool = True) -> GuidanceHour:
     """A guidance hour by id, or ``NotFound`` (404)."""
     hour = db.session.get(GuidanceHour, hour_id) if 0 < hour_id < 2**31 else None
-    if hour is None or (not include_cancelled and hour.status != "published"):
+    if hour is None or (not include_cancelled and hour.status != HourStatus.PUBLISHED):
         raise NotFound(_l("The guidance hour was not found."))
     return hour
 
@@ -265,7 +282,7 @@ def hours_query(*, include_cancelled: bool = False):
     """Guidance hours, newest first (published only unless asked), for a paginated list."""
     query = select(GuidanceHour).order_by(GuidanceHour.start_local.desc(), GuidanceHour.id.desc())
     if not include_cancelled:
-        query = query.where(GuidanceHour.status == "published")
+        query = query.where(GuidanceHour.status == HourStatus.PUBLISHED)
     return query
 
 
@@ -276,7 +293,7 @@ def upcoming_hours(now: datetime, until: datetime | None = None) -> list[tuple[G
 
     query = (select(GuidanceHour, func.min(GuidanceWindow.starts_at))
              .join(GuidanceWindow, GuidanceWindow.guidance_hour_id == GuidanceHour.id)
-             .where(GuidanceHour.status == "published", GuidanceWindow.status == "scheduled",
+             .where(GuidanceHour.status == HourStatus.PUBLISHED, GuidanceWindow.status == WindowStatus.SCHEDULED,
                     GuidanceWindow.ends_at > now))
     if until is not None:
         query = query.where(GuidanceWindow.starts_at < until)
@@ -289,13 +306,13 @@ def cancel_guidance_hour(hour: GuidanceHour, *, actor: Any, now: datetime) -> in
     """Cancel the hour and its future windows: every upcoming appointment is cancelled (the booker is
     mailed a calendar cancellation) and the resident space is freed. Returns the appointments cancelled."""
     require_staff(actor)
-    if hour.status == "cancelled":
+    if hour.status == HourStatus.CANCELLED:
         return 0
-    hour.status = "cancelled"
+    hour.status = HourStatus.CANCELLED
     hour.updated_at = now
     cancelled = 0
     for window in hour.windows:
-        if window.status == "scheduled" and window.ends_at > now:
+        if window.status == WindowStatus.SCHEDULED and window.ends_at > now:
             cancelled += cancel_window(window, actor=actor, now=now, _audit=False)
     db.session.flush()
     audit(actor, "guidance_hour.cancel", "guidance_hour", hour.id, appointments=cancelled)
@@ -307,9 +324,9 @@ def cancel_window(window: GuidanceWindow, *, actor: Any, now: datetime, _audit: 
     from app.guidance.services.appointments import cancel_for_window
 
     require_staff(actor)
-    if window.status == "cancelled":
+    if window.status == WindowStatus.CANCELLED:
         return 0
-    window.status = "cancelled"
+    window.status = WindowStatus.CANCELLED
     window.updated_at = now
     count = cancel_for_window(window, actor=actor, now=now)
     space_bookings.release(window, actor=actor, now=now)
@@ -334,7 +351,7 @@ def extend_windows(hour: GuidanceHour, *, now: datetime) -> tuple[int, int]:
 
     from app.spaces.services import BookingConflict
 
-    if hour.status != "published" or not hour.rrule:
+    if hour.status != HourStatus.PUBLISHED or not hour.rrule:
         return 0, 0
     last = db.session.scalar(select(func.max(GuidanceWindow.starts_at))
                              .where(GuidanceWindow.guidance_hour_id == hour.id))
@@ -360,7 +377,7 @@ def extend_windows(hour: GuidanceHour, *, now: datetime) -> tuple[int, int]:
 def extend_all(now: datetime) -> tuple[int, int]:
     """:func:`extend_windows` for every published recurring guidance hour."""
     created = unbooked = 0
-    for hour in db.session.scalars(select(GuidanceHour).where(GuidanceHour.status == "published",
+    for hour in db.session.scalars(select(GuidanceHour).where(GuidanceHour.status == HourStatus.PUBLISHED,
                                                               GuidanceHour.rrule.is_not(None))):
         c, u = extend_windows(hour, now=now)
         created, unbooked = created + c, unbooked + u

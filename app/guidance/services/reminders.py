@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.guidance import notifications
 from app.guidance.models import GuidanceAppointment, GuidanceHour
+from app.guidance.statuses import AppointmentStatus, HourStatus
 
 # The longest reminder lead time allowed (GuidanceHour.reminder_range), used to bound the scan.
 MAX_LEAD = timedelta(hours=336)
@@ -27,9 +28,9 @@ def due_ids(now: datetime) -> list[int]:
     rows = db.session.execute(
         select(GuidanceAppointment.id, GuidanceAppointment.starts_at, GuidanceHour.reminder_hours_before)
         .join(GuidanceHour, GuidanceHour.id == GuidanceAppointment.guidance_hour_id)
-        .where(GuidanceAppointment.status == "booked", GuidanceAppointment.reminder_sent_at.is_(None),
+        .where(GuidanceAppointment.status == AppointmentStatus.BOOKED, GuidanceAppointment.reminder_sent_at.is_(None),
                GuidanceAppointment.starts_at > now, GuidanceAppointment.starts_at <= now + MAX_LEAD,
-               GuidanceHour.reminder_hours_before.is_not(None), GuidanceHour.status == "published")
+               GuidanceHour.reminder_hours_before.is_not(None), GuidanceHour.status == HourStatus.PUBLISHED)
         .order_by(GuidanceAppointment.starts_at, GuidanceAppointment.id)).all()
     return [row.id for row in rows if row.starts_at - timedelta(hours=row.reminder_hours_before) <= now]
 
@@ -43,7 +44,7 @@ def send_due_reminders(now: datetime) -> int:
         claimed = db.session.execute(
             update(GuidanceAppointment)
             .where(GuidanceAppointment.id == appointment_id, GuidanceAppointment.reminder_sent_at.is_(None),
-                   GuidanceAppointment.status == "booked")
+                   GuidanceAppointment.status == AppointmentStatus.BOOKED)
             .values(reminder_sent_at=now)
             .execution_options(synchronize_session=False)).rowcount
         if claimed == 1:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.guidance.models import GuidanceAppointment, GuidanceHour, GuidanceWindow
+from app.guidance.statuses import AppointmentStatus, HourStatus, WindowStatus
 
 MAX_RANGE_DAYS = 366
 
@@ -39,7 +40,7 @@ def window_slots(hour: GuidanceHour, window: GuidanceWindow) -> list[tuple[datet
 def windows_between(hour: GuidanceHour, start: datetime | None, end: datetime | None) -> list[GuidanceWindow]:
     """Scheduled windows of ``hour`` overlapping ``[start, end)`` in time order."""
     query = select(GuidanceWindow).where(GuidanceWindow.guidance_hour_id == hour.id,
-                                         GuidanceWindow.status == "scheduled")
+                                         GuidanceWindow.status == WindowStatus.SCHEDULED)
     if start is not None:
         query = query.where(GuidanceWindow.ends_at > start)
     if end is not None:
@@ -50,7 +51,7 @@ def windows_between(hour: GuidanceHour, start: datetime | None, end: datetime | 
 def taken_starts(hour_id: int, start: datetime | None, end: datetime | None) -> set[datetime]:
     """Starts of live appointments of the hour in the range."""
     query = select(GuidanceAppointment.starts_at).where(GuidanceAppointment.guidance_hour_id == hour_id,
-                                                        GuidanceAppointment.status != "cancelled")
+                                                        GuidanceAppointment.status != AppointmentStatus.CANCELLED)
     if start is not None:
         query = query.where(GuidanceAppointment.ends_at > start)
     if end is not None:
@@ -64,7 +65,7 @@ def slots(hour: GuidanceHour, *, now: datetime, start: datetime | None = None,
 
     A slot that has started is never free. A cancelled hour has no slots.
     """
-    if hour.status != "published":
+    if hour.status != HourStatus.PUBLISHED:
         return []
     start = start if start is not None else now
     windows = windows_between(hour, start, end)
@@ -98,12 +99,12 @@ def find_slot(hour: GuidanceHour, start: datetime, *, now: datetime) -> tuple[Gu
     one of its slots (outside every window, or between two slot starts) is 422 ``not_a_slot``; a
     slot that has begun is 422 ``past``.
     """
-    if hour.status != "published":
+    if hour.status != HourStatus.PUBLISHED:
         raise NotFound(_l("The guidance hour was not found."))
     if start.tzinfo is None:
         raise ValidationError(_l("Give the time with its offset."), field="start")
     window = db.session.scalar(select(GuidanceWindow).where(
-        GuidanceWindow.guidance_hour_id == hour.id, GuidanceWindow.status == "scheduled",
+        GuidanceWindow.guidance_hour_id == hour.id, GuidanceWindow.status == WindowStatus.SCHEDULED,
         GuidanceWindow.starts_at <= start, GuidanceWindow.ends_at > start))
     step = timedelta(minutes=hour.slot_minutes)
     if window is None or (start - window.starts_at) % step:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from flask import current_app
 
 from app.extensions import db
 from app.guidance.models import GuidanceHour, GuidanceWindow
@@ -19,6 +18,8 @@ from app.spaces import services as spaces
 from app.spaces.models import Booking, Space
 from app.spaces.services import BookingConflict, ConflictItem
 from app.guidance import booking_owner as _booking_owner  # noqa: F401  (registers the spaces lookup)
+from app.guidance.statuses import WindowStatus
+from app.guidance.events import hour_url
 
 OVERRIDE_PREFIX = "Guidance: "
 
@@ -38,14 +39,13 @@ def book_windows(hour: GuidanceHour, windows: Iterable[GuidanceWindow], *, actor
         return
     space = db.session.get(Space, hour.space_id)
     title = (hour.title_fi or "").strip()[:200] or f"Guidance {hour.id}"
-    base = current_app.config.get("BASE_URL", "")
     items: list[ConflictItem] = []
     for window in windows:
-        if window.status != "scheduled" or window.ends_at <= now:
+        if window.status != WindowStatus.SCHEDULED or window.ends_at <= now:
             continue
         try:
             booking = spaces.create_booking(space, window.starts_at, window.ends_at, title, actor, now,
-                                            strict=False, notes=f"Guidance hour {hour.id}: {base}/guidance/{hour.id}")
+                                            strict=False, notes=f"Guidance hour {hour.id}: {hour_url(hour)}")
         except BookingConflict as exc:
             items.extend(exc.conflicts)
             continue

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.core.audit import AuditEvent
 from app.errors import ValidationError
 from app.feedback import services
-from app.feedback.models import FeedbackAnswer, FeedbackForm, FeedbackInvitation, FeedbackQuestion
+from app.feedback.models import FeedbackForm, FeedbackInvitation
 from app.meetings.models import MeetingSeries
 
 
@@ -147,33 +147,3 @@ def test_aggregate_query_count_does_not_grow_with_data(invite, ctx, count_querie
         return counter.count
 
     assert measure(5) == measure(12)
-
-
-def test_cross_series_figures_for_the_report(invite, ctx):
-    occ, tokens = invite(n=2)
-    _answer_all(ctx, tokens, [2, 4], [[], []])
-    figures = {row["key"]: row for row in services.rating_averages_by_key()}
-    assert figures["usefulness"] == {"key": "usefulness", "answers": 2, "average": 3.0}
-    rate = services.response_rate()
-    assert rate == {"invited": 2, "answered": 2, "rate": 1.0}
-    assert services.response_rate(start=occ.starts_at + timedelta(days=1))["invited"] == 0
-    assert ctx.scalar(select(func.count(FeedbackAnswer.id))) == 10
-    assert ctx.scalar(select(func.count(FeedbackQuestion.id))) == 7
-
-
-def test_theme_figures_for_the_report(invite, ctx):
-    from app.meetings.models import MeetingTheme
-
-    occ, tokens = invite(n=3)
-    ctx.rollback()
-    theme = MeetingTheme(key="grants", name_fi="Avustukset", position=1, active=True)
-    ctx.add(theme)
-    ctx.flush()
-    form = services.load_form(services.form_for_series(occ.series_id).id)
-    usefulness = next(q for q in form.questions if q.key == "usefulness")
-    usefulness.theme_id = theme.id
-    ctx.commit()
-    _answer_all(ctx, tokens, [5, 3, 4], [["grants"], ["grants"], []])
-    assert services.rating_averages_by_theme() == [{"theme_id": theme.id, "answers": 3, "average": 4.0}]
-    assert services.theme_wishes() == {"grants": 2}
-    assert services.theme_wishes(end=occ.starts_at) == {}

@@ -6,15 +6,16 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.feedback.disclosure import MIN_RESPONDENTS, may_show
-from app.reports.services import MIN_GROUP_SIZE, cooperation_report
+from app.core.disclosure import MIN_RESPONDENTS, may_show
+from app.reports.services import cooperation_report
 from tests.unit.reports import data
 
 
-def test_one_threshold_in_one_place():
-    from app.feedback.services import MIN_RESPONDENTS_FOR_TEXTS
+def test_one_threshold_in_one_place(ctx):
+    from app.feedback.services import MIN_RESPONDENTS as feedback_minimum
 
-    assert MIN_RESPONDENTS == MIN_GROUP_SIZE == MIN_RESPONDENTS_FOR_TEXTS == 5
+    today = datetime.now().date()
+    assert MIN_RESPONDENTS == feedback_minimum == cooperation_report(ctx, today, today).min_group_size == 5
     assert not may_show(4) and may_show(5) and not may_show(None)
 
 
@@ -39,3 +40,24 @@ def test_series_api_and_report_agree(app, client, make, ctx, respondents, shown)
         assert "Ainoa teksti" in api_texts and [t.text for t in group.texts] == ["Ainoa teksti"]
     else:
         assert api_texts is None and group.texts == []
+
+
+def test_report_never_shows_a_text_the_series_api_hides(app, client, make, ctx):
+    """Two series in one theme, 3 + 2 respondents: 5 in the theme, but each series alone is too
+    small — the series API hides their texts, so the report (which names the series) must too."""
+    theme = data.make_theme(app, "pair", "Pari")
+    start = (datetime.now() - timedelta(days=20)).replace(hour=17, minute=0, second=0, microsecond=0)
+    shown = {}
+    for size, label in ((3, "A"), (2, "B")):
+        occurrence = make.occurrence(start_local=start)
+        data.set_themes(app, occurrence.series_id, theme)
+        form_id, q_text = data._feedback_form(app, occurrence.series_id, [
+            {"key": "ideas", "kind": "text", "text_fi": "Ideat", "theme_id": theme}])
+        data._respond(app, make, occurrence, form_id, [{q_text: f"Teksti {label}{i}"} for i in range(size)])
+        body = client.get(f"/api/v1/series/{occurrence.series_id}/feedback", headers=make.auth("staff")).json
+        shown[label] = body["questions"][0]["texts"]
+    assert shown == {"A": None, "B": None}
+    today = datetime.now().date()
+    group = next(t for t in cooperation_report(ctx, today - timedelta(days=60), today).feedback.by_theme
+                 if t.theme_key == "pair")
+    assert group.texts == [] and group.texts_suppressed

@@ -137,10 +137,13 @@ class _Forms(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[dict] = []
+        self.links: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        if tag == "form":
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"])
+        elif tag == "form":
             self.forms.append({"action": values.get("action") or "", "method": (values.get("method") or "get").lower(),
                                "fields": {}})
         elif tag == "input" and self.forms and values.get("name"):
@@ -149,10 +152,11 @@ class _Forms(HTMLParser):
 
 @pytest.fixture
 def provider_login(oidc_provider):
-    """``provider_login(authorize_url, "anna")`` → the redirect URL back to Kohtaamo."""
+    """``provider_login(authorize_url, "anna")`` → the redirect URL back to Kohtaamo;
+    ``cancel=True`` follows the provider's cancel link instead of logging in."""
     import requests
 
-    def login(url: str, who: str, *, issuer: str | None = None) -> str:
+    def login(url: str, who: str = "", *, issuer: str | None = None, cancel: bool = False) -> str:
         issuer = issuer or oidc_provider.issuer
         session = requests.Session()
         response = session.get(url, allow_redirects=False, timeout=30)
@@ -169,6 +173,10 @@ def provider_login(oidc_provider):
             assert parser.forms, response.text[:1000]
             form = parser.forms[0]
             fields = dict(form["fields"])
+            if cancel:
+                abort = next(link for link in parser.links if link.endswith("/abort"))
+                response = session.get(urljoin(response.url, abort), allow_redirects=False, timeout=30)
+                continue
             if "login" in fields:
                 fields.update(login=who, password="any-password")
             response = session.post(urljoin(response.url, form["action"]), data=fields, allow_redirects=False,

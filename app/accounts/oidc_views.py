@@ -28,6 +28,20 @@ from app.web import safe_next
 bp = Blueprint("oidc", __name__)
 
 _NEXT = "oidc_next"
+_PENDING = 2  # sign-ins started earlier (other tabs) that may still come back
+
+
+def _forget_old_attempts() -> None:
+    """Authlib keeps each started sign-in (state, nonce, PKCE verifier) in the session cookie. Only
+    the newest few are kept, so that repeated clicks cannot grow the cookie past the browsers'
+    4 kB limit (the browser would then drop it, and the person's session with it)."""
+    def expires(key: str) -> float:
+        value = session.get(key)
+        return float(value.get("exp") or 0) if isinstance(value, dict) else 0.0
+
+    keys = sorted((key for key in session if key.startswith("_state_")), key=expires)
+    for key in keys[:max(0, len(keys) - _PENDING)]:
+        session.pop(key, None)
 
 
 def _error_page(error: DomainError):
@@ -74,6 +88,7 @@ def start(name: str):
     try:
         oidc.check_metadata(provider, client.load_server_metadata())
         next_target = safe_next(request.args.get("next"), "")
+        _forget_old_attempts()
         if next_target:
             session[_NEXT] = next_target
         else:

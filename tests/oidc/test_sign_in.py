@@ -251,6 +251,18 @@ def test_a_code_from_another_sign_in_is_refused_by_pkce(client, app, oidc_settin
     assert _users(app) == [] and not _logged_in(client)
 
 
+def test_repeated_clicks_do_not_grow_the_session_cookie(client, app, oidc_settings, provider_login, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "100 per minute")
+    first = _start(client)
+    for _ in range(9):
+        last = _start(client)
+    with client.session_transaction() as session:
+        assert len([key for key in session if key.startswith("_state_")]) == 3
+    # The newest attempts still complete; the oldest is forgotten (refused, as any unknown state).
+    assert client.get(_local(provider_login(first, "anna"))).status_code == 400
+    assert client.get(_local(provider_login(last, "anna"))).status_code == 302
+
+
 def test_a_code_is_used_once(client, app, oidc_settings, provider_login):
     back = provider_login(_start(client), "anna")
     assert client.get(_local(back)).status_code == 302

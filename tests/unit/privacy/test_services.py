@@ -128,7 +128,7 @@ def test_erase_is_idempotent(app, make):
         again = services.erase_person(db.session.get(User, user.id), actor=None)
     assert again == {"registrations": 0, "api_tokens": 0, "account": 0, "feedback": 0, "booking_requests": 0,
                      "topics": 0, "meeting_records": 0, "outcome_follows": 0, "guidance_appointments": 0,
-                      "sign_in_services": 0}
+                     "sign_in_services": 0}
 
 
 def test_last_admin_cannot_be_erased(app, make):

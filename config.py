@@ -48,6 +48,37 @@ def default_base_url(environ) -> str:
     return f"http://{host}:{port}"
 
 
+def oidc_providers(environ) -> list[dict]:
+    """The OpenID Connect sign-in services named in ``OIDC_PROVIDERS`` (``helsinki,suomifi``).
+
+    Each name ``X`` reads ``OIDC_X_ISSUER``, ``OIDC_X_CLIENT_ID``, ``OIDC_X_CLIENT_SECRET``,
+    ``OIDC_X_LABEL_FI`` / ``_SV`` / ``_EN`` (the button), ``OIDC_X_ROLE`` (``ngo`` or ``staff``)
+    and ``OIDC_X_SCOPE``. Nothing is checked here (this module is imported by every command):
+    ``app/accounts/oidc.py`` refuses an incomplete entry with a one-line message at start-up.
+    """
+    providers = []
+    for raw in (environ.get("OIDC_PROVIDERS") or "").split(","):
+        name = raw.strip().lower()
+        if not name:
+            continue
+        prefix = f"OIDC_{name.upper()}_"
+
+        def get(key: str, default: str | None = None, prefix: str = prefix) -> str | None:
+            value = (environ.get(prefix + key) or "").strip()
+            return value or default
+
+        providers.append({
+            "name": name,
+            "issuer": get("ISSUER"),
+            "client_id": get("CLIENT_ID"),
+            "client_secret": get("CLIENT_SECRET"),
+            "labels": {lang: get(f"LABEL_{lang.upper()}") for lang in ("fi", "sv", "en")},
+            "role": get("ROLE", "ngo"),
+            "scope": get("SCOPE", "openid email profile"),
+        })
+    return providers
+
+
 class Config:
     """Production defaults; every value can come from the environment."""
 
@@ -102,6 +133,9 @@ class Config:
     MATERIALS_DIR = os.environ.get("MATERIALS_DIR")  # None → instance/materials (outside the web root)
 
     PASSWORD_RESET_MAX_AGE = 3600
+    # Sign-in with OpenID Connect (app/accounts/oidc.py); empty: password login only.
+    OIDC_PROVIDERS = oidc_providers(os.environ)
+    OIDC_TIMEOUT_SECONDS = 10  # discovery, token and key requests to a provider
     PAGE_SIZE = 25
 
     # Recurrence limits: a rule may not explode the database.

@@ -112,6 +112,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.accounts.organizations import bp as organizations_bp
+    from app.accounts.oidc_views import bp as oidc_bp
     from app.api import bp as api_bp
     from app.calendar.views import bp as calendar_bp
     from app.feedback.topic_views import bp as topics_bp
@@ -133,8 +134,12 @@ def _register_blueprints(app: Flask) -> None:
     visibility.install(app, _viewer)
     for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, meetings_bp, registrations_bp,
                       spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp, reports_bp,
-                      privacy_bp, guidance_bp, guidance_staff_bp):
+                      privacy_bp, guidance_bp, guidance_staff_bp, oidc_bp):
         app.register_blueprint(blueprint)
+    from app.accounts.oidc import registry as oidc_registry
+    from app.privacy import identities as _identities_privacy  # noqa: F401  (GDPR source: sign-in links)
+
+    oidc_registry(app)  # an incomplete OIDC_* setting stops the start with a one-line message
     _register_loop_blueprints(app)
 
 

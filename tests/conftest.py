@@ -20,7 +20,7 @@ from app.core.versions import clear_caches
 from app.extensions import db, limiter
 from config import TestingConfig, database_url
 
-pytest_plugins = ["tests.factories", "tests.smtp"]
+pytest_plugins = ["tests.factories", "tests.smtp", "tests.oidc.fixtures"]
 
 
 def _worker() -> str:

@@ -280,3 +280,11 @@ def _guidance(app, make, world: World) -> dict[str, Any]:
         db.session.remove()
     return {"guidance_hour_id": hour.id, "guidance_window_id": make.guidance_windows(hour)[1].id,
             "guidance_appointment_id": appointment.id, "guidance_token": token, "adviser_feed_token": feed}
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_services(request):
+    """The matrix meets the OIDC routes with a configured provider (a real one, tests/oidc), so that
+    ``/login/oidc/helsinki`` is a page and not a 404."""
+    if "[oidc." in request.node.name:
+        request.getfixturevalue("oidc_settings")

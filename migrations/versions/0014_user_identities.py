@@ -1,7 +1,7 @@
 """user_identities: accounts at OpenID Connect sign-in services, unique (issuer, subject).
 
-Revision ID: 0013_f_oidc
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-04 15:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_f_oidc'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

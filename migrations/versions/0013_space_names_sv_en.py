@@ -1,7 +1,7 @@
 """Resident spaces: the name and street address in Swedish and English (the Finnish ones stay
 ``name`` and ``address``; empty = the Finnish one is shown).
 
-Revision ID: 0013_r_spaces
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-04 15:00:00
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_r_spaces'
+revision = '0013'
 down_revision = '0012'
 branch_labels = None
 depends_on = None

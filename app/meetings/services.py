@@ -86,7 +86,7 @@ SERIES_FIELDS = (
     "language", "start_local", "timezone",
     "duration_minutes", "rrule", "skip_holidays", "capacity", "waitlist", "max_seats_per_registration",
     "registration_opens_at", "registration_closes_minutes_before", "space_id", "location", "online_url",
-    "district", "status",
+    "district", "status", "reminder_hours_before",
 )
 MAX_CAPACITY = 10_000
 MAX_DURATION = 24 * 60
@@ -339,6 +339,9 @@ def clean_series_data(raw: dict[str, Any], *, now: datetime,
                 value = recurrence.localize(value, zone or "Europe/Helsinki")
             data["registration_opens_at"] = value.astimezone(UTC)
 
+    # Absent: 24 hours; None or "": no reminder (issue 15).
+    data["reminder_hours_before"] = (_whole(raw, "reminder_hours_before", errors, 1, 336)
+                                     if "reminder_hours_before" in raw else 24)
     district = raw.get("district") or None
     if district is not None and district not in DISTRICTS:
         errors.add("district", _l("Choose a district from the list."))

@@ -151,6 +151,7 @@ def _features(app, make, world: World) -> dict[str, Any]:
         }
         db.session.remove()
     values.update(_guidance(app, make, world))
+    values.update(_subscriptions(app, world, values["theme_id"]))
 
     def new_exception() -> int:
         """Another exception day of the space (deleting one consumes it)."""
@@ -280,3 +281,34 @@ def _guidance(app, make, world: World) -> dict[str, Any]:
         db.session.remove()
     return {"guidance_hour_id": hour.id, "guidance_window_id": make.guidance_windows(hour)[1].id,
             "guidance_appointment_id": appointment.id, "guidance_token": token, "adviser_feed_token": feed}
+
+
+def _subscriptions(app, world: World, theme: int) -> dict[str, Any]:
+    """ngo A's subscription and its unsubscribe link; ``new_subscription`` makes another one (deleting consumes)."""
+    from app.core.districts import DISTRICTS
+    from app.subscriptions.models import Subscription, subscription_key
+    from app.subscriptions.tokens import unsubscribe_token
+
+    made: list[int] = []
+
+    def new_subscription() -> int:
+        with app.app_context():
+            district = sorted(DISTRICTS)[len(made) % len(DISTRICTS)]
+            theme_id = theme if len(made) >= len(DISTRICTS) else None
+            row = Subscription(user_id=world.ngo_a.id, theme_id=theme_id, district=district,
+                               key=subscription_key(theme_id, district), frequency="weekly")
+            db.session.add(row)
+            db.session.commit()
+            made.append(row.id)
+            db.session.remove()
+            return made[-1]
+
+    with app.app_context():
+        row = Subscription(user_id=world.ngo_a.id, theme_id=theme, district=None,
+                           key=subscription_key(theme, None), frequency="immediate")
+        db.session.add(row)
+        db.session.commit()
+        values = {"subscription_id": row.id, "unsubscribe_token": unsubscribe_token(world.ngo_a.id, [row.id]),
+                  "new_subscription": new_subscription}
+        db.session.remove()
+    return values

@@ -9,7 +9,7 @@ announcement links to the series page, which lists them all.
 """
 from __future__ import annotations
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, null
 from sqlalchemy.orm import Session
 
 from app.core.types import utcnow
@@ -47,3 +47,14 @@ def _announce(session: Session, _context) -> None:
         connection.execute(insert_ignoring_duplicates(connection.dialect.name, SeriesAnnouncement)
                            .values(series_id=series_id, published_at=now)
                            .on_conflict_do_nothing(index_elements=["series_id"]))
+
+
+@event.listens_for(MeetingSeries, "before_insert")
+def _keep_reminders_off(_mapper, _connection, target: MeetingSeries) -> None:
+    """A new series given ``reminder_hours_before=None`` (no reminders) stores NULL.
+
+    The column's server default (24) is for rows made without the field; the ORM leaves a None
+    value out of the INSERT when the column has a default, which would turn "off" into 24.
+    """
+    if "reminder_hours_before" in target.__dict__ and target.__dict__["reminder_hours_before"] is None:
+        target.reminder_hours_before = null()

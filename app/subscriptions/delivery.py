@@ -71,8 +71,9 @@ def pending_matches(now: datetime, frequency: str) -> list[Match]:
         .where(User.active.is_(True)).order_by(Subscription.user_id, Subscription.id)))
     if not subscriptions:
         return []
-    told = set(db.session.execute(select(SubscriptionNotice.user_id, SubscriptionNotice.series_id).where(
-        SubscriptionNotice.user_id.in_({s.user_id for s in subscriptions}))).tuples())
+    told = {(row[0], row[1]) for row in db.session.execute(
+        select(SubscriptionNotice.user_id, SubscriptionNotice.series_id).where(
+            SubscriptionNotice.user_id.in_({s.user_id for s in subscriptions})))}
     by_user: dict[int, list[Subscription]] = defaultdict(list)
     for subscription in subscriptions:
         by_user[subscription.user_id].append(subscription)

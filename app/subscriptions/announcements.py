@@ -49,12 +49,19 @@ def _announce(session: Session, _context) -> None:
                            .on_conflict_do_nothing(index_elements=["series_id"]))
 
 
+@event.listens_for(MeetingSeries, "init")
+def _default_reminder(target: MeetingSeries, _args, kwargs) -> None:
+    """A new series reminds 24 hours before each date unless told otherwise.
+
+    Set on the object (not only as the column's server default, which serves rows written
+    without the ORM) so that the services see 24 as the value a cleaned ``None`` changes.
+    """
+    kwargs.setdefault("reminder_hours_before", 24)
+
+
 @event.listens_for(MeetingSeries, "before_insert")
 def _keep_reminders_off(_mapper, _connection, target: MeetingSeries) -> None:
-    """A new series given ``reminder_hours_before=None`` (no reminders) stores NULL.
-
-    The column's server default (24) is for rows made without the field; the ORM leaves a None
-    value out of the INSERT when the column has a default, which would turn "off" into 24.
-    """
+    """A new series with ``reminder_hours_before=None`` (no reminders) stores NULL: the ORM leaves
+    a None out of the INSERT when the column has a default, which would turn "off" into 24."""
     if "reminder_hours_before" in target.__dict__ and target.__dict__["reminder_hours_before"] is None:
         target.reminder_hours_before = null()

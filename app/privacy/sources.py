@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.guidance import privacy as guidance_privacy
+from app.subscriptions import privacy as subscriptions_privacy
 from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackResponse, TopicProposal, TopicVote
 from app.meetings.models import Registration
 from app.privacy.registry import PersonalDataSource, Subject, iso, register_source
@@ -149,6 +150,8 @@ def register() -> None:
     register_source(PersonalDataSource("topics", _export_topics, _erase_topics, order=30))
     register_source(PersonalDataSource("guidance_appointments", guidance_privacy.export, guidance_privacy.erase,
                                        order=15))
+    register_source(PersonalDataSource("subscriptions", subscriptions_privacy.export, subscriptions_privacy.erase,
+                                       order=40))
 
 
 register()

@@ -153,3 +153,21 @@ def test_the_same_subscription_twice_is_a_conflict(app, make):
     subscribe(app, user, district="eastern")
     with pytest.raises(Conflict):
         subscribe(app, user, district="eastern", frequency="weekly")
+
+
+def test_gdpr_export_and_erasure(app, make):
+    from app.accounts.models import User
+    from app.privacy.registry import Subject
+    from app.subscriptions import privacy
+
+    user = make.user("ngo")
+    subscribe(app, user, district="eastern", frequency="weekly")
+    publish(app, make, district="eastern")
+    assert _digest(app, utcnow()) == 1
+    with app.app_context():
+        subject = Subject(email=user.email, user=db.session.get(User, user.id))
+        assert [s["district"] for s in privacy.export(subject)] == ["Itäinen"]
+        assert privacy.erase(subject, actor=None, now=utcnow()) == 1
+        db.session.commit()
+        assert privacy.export(subject) == []
+        assert db.session.scalar(db.select(db.func.count(SubscriptionNotice.id))) == 0

@@ -152,6 +152,10 @@ def _register_loop_blueprints(app: Flask) -> None:
     app.register_blueprint(records_bp)
     app.register_blueprint(outcomes_bp)
 
+    from app.subscriptions.views import bp as subscriptions_bp  # issue 15: subscriptions, unsubscribe links
+
+    app.register_blueprint(subscriptions_bp)
+
 
 def _viewer():
     """Who is asking: the Bearer token's user on the API, the session's user on pages."""
@@ -177,3 +181,7 @@ def _register_cli(app: Flask) -> None:
 
     for group in (users_cli, tokens_cli, mail_cli, demo_cli, meetings_cli, feedback_cli, privacy_cli, records_cli, guidance_cli):
         app.cli.add_command(group)
+    from app.subscriptions.cli import reminders_cli, subscriptions_cli
+
+    app.cli.add_command(subscriptions_cli)
+    app.cli.add_command(reminders_cli)

@@ -12,3 +12,5 @@ from app.accounts import content as _accounts_content  # noqa: F401,E402  (what 
 from app.meetings import content as _meetings_content  # noqa: F401,E402  (what bumps the "meetings" version)
 from app.guidance.models import GuidanceAdviserFeed, GuidanceAppointment, GuidanceHour, GuidanceWindow  # noqa: F401
 from app.accounts.oidc_models import UserIdentity  # noqa: F401,E402
+from app.subscriptions.models import MeetingReminder, SeriesAnnouncement, Subscription, SubscriptionDigest, SubscriptionNotice  # noqa: F401,E501
+from app.subscriptions import announcements as _subscription_announcements  # noqa: F401,E402  (series publication hook)

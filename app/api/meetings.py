@@ -69,6 +69,8 @@ class SeriesPatchIn(ApiModel):
     max_seats_per_registration: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_minutes_before: int | None = None
+    reminder_hours_before: int | None = Field(default=None, description="Hours before each meeting that the "
+                                              "registrants are reminded (1–336; default 24; null: no reminder)")
     space_id: int | None = Field(default=None, description="A resident space (GET /spaces)")
     location: str | None = Field(default=None, max_length=300, description="Street address")
     online_url: str | None = Field(default=None, max_length=500)
@@ -87,6 +89,7 @@ class SeriesIn(SeriesPatchIn):
     duration_minutes: int
     capacity: int
     waitlist: bool = True
+    reminder_hours_before: int | None = Field(default=24, description="1–336; null turns reminders off")
     status: Literal["draft", "published", "cancelled"] = "published"
 
 
@@ -118,6 +121,7 @@ class Series(ApiModel):
     max_seats_per_registration: int
     registration_opens_at: str | None
     registration_closes_minutes_before: int
+    reminder_hours_before: int | None = None
     space_id: int | None
     location: str | None
     online_url: str | None
@@ -182,6 +186,7 @@ def series_json(series: MeetingSeries) -> dict[str, Any]:
         "max_seats_per_registration": series.max_seats_per_registration,
         "registration_opens_at": _iso(series.registration_opens_at, series.timezone),
         "registration_closes_minutes_before": series.registration_closes_minutes_before,
+        "reminder_hours_before": series.reminder_hours_before,
         "space_id": series.space_id, "location": series.location, "online_url": series.online_url,
         "district": series.district, "status": series.status, "sequence": series.sequence,
         "themes": [{"id": t.id, "key": t.key, "name": localized_dict(t, "name")} for t in series.themes],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.types import UTCDateTime, utcnow
@@ -28,6 +28,8 @@ class OutboxMessage(db.Model):
     ics_method: Mapped[str | None] = mapped_column(String(10))  # REQUEST / CANCEL
     message_id: Mapped[str] = mapped_column(String(200), unique=True)  # a retry is recognisable
     kind: Mapped[str] = mapped_column(String(60), default="")  # template name, for tests and support
+    # Extra headers, e.g. List-Unsubscribe (RFC 8058); written through clean_header when sent.
+    headers: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -20,12 +20,14 @@ from app.mail.models import OutboxMessage
 
 
 def enqueue(recipient: str, template: str, *, locale: str = "fi", ics: bytes | str | None = None,
-            ics_method: str | None = None, **context: Any) -> OutboxMessage:
+            ics_method: str | None = None, headers: dict[str, str] | None = None,
+            **context: Any) -> OutboxMessage:
     """Render ``templates/email/<template>.{txt,html}`` in ``locale`` and add it to the outbox.
 
     The row joins the caller's transaction: the mail exists exactly when the change that caused it
     is committed (DESIGN.md: only a transactional outbox gives that on both databases).
-    The text template must set ``subject``.
+    The text template must set ``subject``. ``headers``: extra headers such as ``List-Unsubscribe``
+    (never the ones this module writes itself).
     """
     env = current_app.jinja_env
     context.setdefault("base_url", current_app.config["BASE_URL"])
@@ -38,6 +40,7 @@ def enqueue(recipient: str, template: str, *, locale: str = "fi", ics: bytes | s
         recipient=recipient, subject=subject, text_body=str(text_module).strip() + "\n", html_body=html,
         ics=ics.decode() if isinstance(ics, bytes) else ics, ics_method=ics_method,
         message_id=make_msgid(domain=domain), kind=template,
+        headers={clean_header(k): clean_header(v) for k, v in headers.items()} if headers else None,
     )
     db.session.add(message)
     return message
@@ -66,6 +69,9 @@ def _check_recipient(recipient: str) -> None:
         raise UnsendableMessage(f"invalid recipient address {recipient!r}")
 
 
+_OWN_HEADERS = {"subject", "from", "to", "date", "message-id", "content-type", "mime-version", "cc", "bcc"}
+
+
 def build_message(row: OutboxMessage) -> bytes:
     """The message on the wire: text + HTML (+ iMIP text/calendar) alternatives, headers clean.
 
@@ -89,6 +95,10 @@ def build_message(row: OutboxMessage) -> bytes:
         msg["To"] = row.recipient
         msg["Date"] = formatdate(localtime=True)
         msg["Message-ID"] = clean_header(row.message_id)
+        for name, value in (row.headers or {}).items():
+            name = clean_header(name)
+            if name and name.lower() not in _OWN_HEADERS and ":" not in name and " " not in name:
+                msg[name] = clean_header(value)
         return msg.as_bytes()
     except (UnicodeError, ValueError, LookupError, TypeError) as exc:
         raise UnsendableMessage(f"cannot be encoded: {type(exc).__name__}: {exc}") from None

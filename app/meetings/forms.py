@@ -102,6 +102,10 @@ class SeriesForm(FlaskForm):
     registration_closes_minutes_before = IntegerField(
         _l("Registration closes (minutes before the start)"), default=0,
         validators=[Optional(), NumberRange(0, 60 * 24 * 60, _l("Enter a whole number from %(min)s to %(max)s."))])
+    reminder_hours_before = IntegerField(
+        _l("Reminder to the registrants (hours before each meeting)"), default=24,
+        validators=[Optional(), NumberRange(1, 336, _l("Enter a whole number from %(min)s to %(max)s."))],
+        description=_l("Leave empty to send no reminder."))
     status = SelectField(_l("Status"), default="draft")
 
     preview = SubmitField(_l("Preview dates"))
@@ -139,7 +143,7 @@ class SeriesForm(FlaskForm):
                      "organiser_unit_en", "language", "timezone",
                      "duration_minutes", "location", "online_url", "capacity", "waitlist",
                      "max_seats_per_registration", "registration_closes_minutes_before", "status",
-                     "skip_holidays"):
+                     "skip_holidays", "reminder_hours_before"):
             getattr(self, name).data = getattr(series, name)
         self.district.data = series.district or ""
         self.space_id.data = str(series.space_id) if series.space_id else ""
@@ -244,6 +248,7 @@ class SeriesForm(FlaskForm):
             "online_url": self.online_url.data if mode in ("online", "hybrid") else None,
             "registration_opens_at": self.registration_opens_at.data,
             "registration_closes_minutes_before": self.registration_closes_minutes_before.data or 0,
+            "reminder_hours_before": self.reminder_hours_before.data,
         }
 
 

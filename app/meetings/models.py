@@ -57,6 +57,8 @@ class MeetingSeries(db.Model):
         CheckConstraint("duration_minutes > 0", name="duration_positive"),
         CheckConstraint("max_seats_per_registration > 0", name="max_seats_positive"),
         CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status"),
+        CheckConstraint("reminder_hours_before IS NULL OR (reminder_hours_before >= 1 AND "
+                        "reminder_hours_before <= 336)", name="reminder_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +92,9 @@ class MeetingSeries(db.Model):
     location: Mapped[str | None] = mapped_column(String(300))  # street address when not in a space
     online_url: Mapped[str | None] = mapped_column(String(500))
     district: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Hours before each date that registrants are reminded (app/subscriptions/reminders.py); None: no
+    # reminder. No ORM default: None would be replaced by it on INSERT; rows made elsewhere get 24.
+    reminder_hours_before: Mapped[int | None] = mapped_column(Integer, server_default="24")
     status: Mapped[str] = mapped_column(String(10), default=SeriesStatus.DRAFT.value, index=True)
     # iCalendar SEQUENCE: +1 on every change of time, rule or status.
     sequence: Mapped[int] = mapped_column(Integer, default=0)

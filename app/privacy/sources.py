@@ -13,3 +13,4 @@ from app.meetings import privacy as meetings  # noqa: F401  registrations
 from app.outcomes import privacy as outcomes  # noqa: F401  outcome follows
 from app.records import privacy as records  # noqa: F401  meeting records and materials
 from app.spaces import privacy as spaces  # noqa: F401  booking requests
+from app.subscriptions import privacy as subscriptions  # noqa: F401  subscriptions, notices, digests

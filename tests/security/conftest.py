@@ -151,6 +151,7 @@ def _features(app, make, world: World) -> dict[str, Any]:
         }
         db.session.remove()
     values.update(_guidance(app, make, world))
+    values.update(_subscriptions(app, world, values["theme_id"]))
 
     def new_exception() -> int:
         """Another exception day of the space (deleting one consumes it)."""
@@ -288,3 +289,34 @@ def _sign_in_services(request):
     ``/login/oidc/helsinki`` is a page and not a 404."""
     if "[oidc." in request.node.name:
         request.getfixturevalue("oidc_settings")
+
+
+def _subscriptions(app, world: World, theme: int) -> dict[str, Any]:
+    """ngo A's subscription and its unsubscribe link; ``new_subscription`` makes another one (deleting consumes)."""
+    from app.core.districts import DISTRICTS
+    from app.subscriptions.models import Subscription, subscription_key
+    from app.subscriptions.tokens import unsubscribe_token
+
+    made: list[int] = []
+
+    def new_subscription() -> int:
+        with app.app_context():
+            district = sorted(DISTRICTS)[len(made) % len(DISTRICTS)]
+            theme_id = theme if len(made) >= len(DISTRICTS) else None
+            row = Subscription(user_id=world.ngo_a.id, theme_id=theme_id, district=district,
+                               key=subscription_key(theme_id, district), frequency="weekly")
+            db.session.add(row)
+            db.session.commit()
+            made.append(row.id)
+            db.session.remove()
+            return made[-1]
+
+    with app.app_context():
+        row = Subscription(user_id=world.ngo_a.id, theme_id=theme, district=None,
+                           key=subscription_key(theme, None), frequency="immediate")
+        db.session.add(row)
+        db.session.commit()
+        values = {"subscription_id": row.id, "unsubscribe_token": unsubscribe_token(world.ngo_a.id, [row.id]),
+                  "new_subscription": new_subscription}
+        db.session.remove()
+    return values

@@ -209,6 +209,13 @@ ROUTES: dict[str, str] = {
     "api.guidance_list_slots": "api:public",
     "api.guidance_create_appointment": "api:ngo",
     "api.guidance_delete_appointment": "api:org",  # staff or the booker (ngo A)
+    # subscriptions (issue 15): one's own; the unsubscribe link from the mails needs no login
+    "subscriptions.index": "login",
+    "subscriptions.delete": "owner",
+    "subscriptions.unsubscribe": "token",
+    "api.subscriptions_list_subscriptions": "api:ngo",
+    "api.subscriptions_create_subscription": "api:ngo",
+    "api.subscriptions_delete_subscription": "api:owner",
 }
 
 ROLES = ("anonymous", "ngo_b", "ngo_a", "staff", "admin")
@@ -225,6 +232,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "api:public": frozenset(ROLES),
     "api:ngo": frozenset({"ngo_a", "ngo_b", "staff", "admin"}),
     "api:org": frozenset({"ngo_a", "staff", "admin"}),  # role="ngo" plus an object check (ngo A's object)
+    # role="ngo" plus an owner check: ngo A and admin; anyone else's object is answered 404 (not found)
+    "api:owner": frozenset({"ngo_a", "admin"}),
     "api:staff": frozenset({"staff", "admin"}),
     "api:admin": frozenset({"admin"}),
 }
@@ -274,12 +283,15 @@ PARAMS: dict[str, Callable[[Any], Any]] = {
     "guidance.manage_cancel.token": lambda w: w.guidance_token,
     "guidance.manage_move.token": lambda w: w.guidance_token,
     "guidance_staff.adviser_feed.token": lambda w: w.adviser_feed_token,
+    "subscription_id": lambda w: w.subscription_id,
+    "subscriptions.unsubscribe.token": lambda w: w.unsubscribe_token,
+    "api.subscriptions_delete_subscription.subscription_id": lambda w: w.new_subscription(),
 }
 
 # Endpoints whose successful call removes the object in the URL: the matrix gives each role its own
 # object (the provider makes a new one per call), so that a later allowed role does not get a 404.
 CONSUMED: frozenset[str] = frozenset({"spaces.delete_exception", "topics.withdraw", "records.delete_attachment",
-                                      "api.records_delete_attachment"})
+                                      "api.records_delete_attachment", "api.subscriptions_delete_subscription"})
 
 
 def rule_for(endpoint: str, method: str) -> str | None:

@@ -252,6 +252,9 @@ def clean_series_data(raw: Raw, *, now: datetime, current: MeetingSeries | None 
     data["start_local"] = _start(raw, errors, zone)
     data.update(_seats_and_times(raw, errors))
     data["registration_opens_at"] = _opens_at(raw, errors, zone)
+    # Absent: 24 hours; None or "": no reminder (app/subscriptions/reminders.py).
+    data["reminder_hours_before"] = (_whole(raw, "reminder_hours_before", errors, 1, 336)
+                                     if "reminder_hours_before" in raw else 24)
     data["district"] = _choice(raw, "district", errors, DISTRICTS, None, _l("Choose a district from the list."))
     data["status"] = _choice(raw, "status", errors, tuple(SeriesStatus), SeriesStatus.DRAFT,
                              _l("Choose draft, published or cancelled."))

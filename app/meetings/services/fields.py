@@ -49,7 +49,7 @@ SERIES_FIELDS = (
     "language", "start_local", "timezone",
     "duration_minutes", "rrule", "skip_holidays", "capacity", "waitlist", "max_seats_per_registration",
     "registration_opens_at", "registration_closes_minutes_before", "space_id", "location", "online_url",
-    "district", "status",
+    "district", "status", "reminder_hours_before",
 )
 MAX_CAPACITY = 10_000
 MAX_DURATION = 24 * 60

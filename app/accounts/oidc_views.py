@@ -23,7 +23,7 @@ from app.core.i18n import current_language
 from app.core.urls import external_url
 from app.errors import DomainError
 from app.extensions import db, limiter
-from app.web import safe_next
+from app.core.web_safety import safe_next
 
 bp = Blueprint("oidc", __name__)
 

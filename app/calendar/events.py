@@ -52,20 +52,26 @@ def occurrence_url(occurrence: MeetingOccurrence) -> str:
     return f"{current_app.config['BASE_URL']}/meetings/occurrences/{occurrence.id}"
 
 
-def location_text(series: MeetingSeries) -> str | None:
-    """Where: the resident space (name, address), a street address and/or the online link."""
+def location_text(series: MeetingSeries, *, online: bool = True) -> str | None:
+    """Where: the resident space (name, address), a street address and/or the online link.
+
+    ``online=False`` for what the public sees: the link goes only to registrants
+    (app/meetings/online_link.py)."""
     parts: list[str] = []
     if series.space is not None:
         parts.append(f"{series.space.name}, {series.space.address}")
     elif series.location:
         parts.append(series.location)
-    if series.online_url:
+    if series.online_url and online:
         parts.append(series.online_url)
     return " / ".join(parts) or None
 
 
-def _description(series: MeetingSeries, lang: str, url: str) -> str:
+def _description(series: MeetingSeries, lang: str, url: str, *, public: bool = False) -> str:
     text = localized(series, "description", lang).strip()
+    if public and getattr(series, "online_url", None):
+        # The online link is for registrants only; the public description says where it comes from.
+        text = (text + "\n\n" if text else "") + str(_("The online link is sent to registrants."))
     return f"{text}\n\n{url}" if text else url
 
 
@@ -130,14 +136,14 @@ def series_events(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence
     A series without RRULE is a single event: its one occurrence's current time and status.
     """
     url = series_url(series)
-    description = _description(series, lang, url)
+    description = _description(series, lang, url, public=True)  # series events are only in public feeds
     summary = localized(series, "title", lang)
     stamps = [series.updated_at, *(o.updated_at for o in occurrences)]
     if last_modified is not None:
         stamps.append(last_modified)
     last_modified = max(stamps)
     status = "CANCELLED" if series.status == "cancelled" else "CONFIRMED"
-    common = dict(summary=summary, description=description, location=location_text(series),
+    common = dict(summary=summary, description=description, location=location_text(series, online=False),
                   url=url, tzid=series.timezone, categories=tuple(categories), last_modified=last_modified,
                   organizer=service_organizer())
     limit = current_app.config["RECURRENCE_MAX_OCCURRENCES"] * 20
@@ -219,7 +225,7 @@ def series_event(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence]
 
 def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Organizer | None = None,
                      attendees: Sequence[Attendee] = (), tentative: bool = False,
-                     changed_at: datetime | None = None) -> Event:
+                     changed_at: datetime | None = None, public: bool = False) -> Event:
     """One occurrence: "add to my calendar", the personal feed and the iMIP invitations.
 
     A standalone event with the date's own UID (``segments.occurrence_uid``), never a RECURRENCE-ID
@@ -229,6 +235,8 @@ def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Org
     a place on the waiting list (STATUS:TENTATIVE) unless the occurrence is cancelled.
     ``changed_at`` (e.g. the registration's ``updated_at``) raises DTSTAMP, so that a client
     applies a change of the person's status even when the meeting's SEQUENCE stayed the same.
+    ``public`` (the "add to my calendar" download) leaves out the online link, which only the
+    registrants' events (personal feed, invitations) carry.
     """
     series = occurrence.series
     url = occurrence_url(occurrence)
@@ -240,8 +248,8 @@ def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Org
         end=occurrence.ends_at,
         last_modified=max(filter(None, (series.updated_at, occurrence.updated_at, changed_at))),
         sequence=occurrence_sequence(occurrence),
-        description=_description(series, lang, url),
-        location=location_text(series),
+        description=_description(series, lang, url, public=public),
+        location=location_text(series, online=not public),
         url=url,
         tzid=series.timezone,
         status="CANCELLED" if cancelled else ("TENTATIVE" if tentative else "CONFIRMED"),

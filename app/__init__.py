@@ -120,7 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.guidance.views import bp as guidance_bp
     from app.meetings.group_views import bp as groups_bp
     from app.meetings.manage_link_views import bp as manage_links_bp
-    from app.meetings.online_link_views import bp as online_link_bp
+    from app.meetings.template_globals import bp as meetings_globals_bp
     from app.meetings.registration_views import bp as registrations_bp
     from app.meetings.views import bp as meetings_bp
     from app.pages import bp as pages_bp
@@ -137,7 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, meetings_bp, registrations_bp,
                       spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp, reports_bp,
                       privacy_bp, guidance_bp, guidance_staff_bp, groups_bp,
-                      manage_links_bp, online_link_bp):
+                      manage_links_bp, meetings_globals_bp):
         app.register_blueprint(blueprint)
     _register_loop_blueprints(app)
 

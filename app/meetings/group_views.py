@@ -5,6 +5,8 @@ add people (name + email rows) and a remove button per person (with a confirmati
 """
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -26,6 +28,7 @@ from app.meetings.visibility import visible_occurrence_or_404
 bp = Blueprint("groups", __name__)
 
 DEFAULT_ROWS = 3
+_ROW_FIELD = re.compile(r"(name|email)-(\d+)")
 
 
 class GroupForm(FlaskForm):
@@ -100,7 +103,10 @@ def group(occurrence_id: int):
                            "%(num)d people are on the waiting list (the meeting is full).", waiting_n), "info")
         return redirect(url_for("groups.group", occurrence_id=occurrence_id))
     occurrence = _occurrence(occurrence_id)
-    return _render(occurrence, form, rows=rows, row_errors=result.error.fields, status=result.status)
+    row_errors = {k: v for k, v in result.error.fields.items() if _ROW_FIELD.fullmatch(k)}
+    if row_errors and len(row_errors) == len(result.error.fields):
+        form.form_errors = []  # the summary links each message to its row instead (template)
+    return _render(occurrence, form, rows=rows, row_errors=row_errors, status=result.status)
 
 
 @bp.post("/meetings/occurrences/<int:occurrence_id>/group/<int:registration_id>/remove")

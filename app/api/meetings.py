@@ -118,7 +118,8 @@ class Series(ApiModel):
     registration_closes_minutes_before: int
     space_id: int | None
     location: str | None
-    online_url: str | None
+    online_url: str | None = Field(default=None, description="The online meeting link: given to staff and to "
+                                   "people registered for a date of the series; null for everyone else")
     district: str | None
     status: str
     sequence: int

@@ -76,8 +76,9 @@ def group(occurrence_id: int):
     """The contact's group for one date: its people, and a form to add more."""
     occurrence = _occurrence(occurrence_id)
     if current_user.organization_id is None:
+        # Not a refusal of access but an explanation (staff, users without an organisation).
         return render_template("registrations/group_no_org.html", occurrence=occurrence,
-                               series=occurrence.series), 403
+                               series=occurrence.series)
     count = _row_count()
     form = GroupForm()
     if request.method == "GET":

@@ -119,6 +119,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.feedback.views import bp as feedback_bp
     from app.guidance.staff_views import bp as guidance_staff_bp
     from app.guidance.views import bp as guidance_bp
+    from app.meetings.group_views import bp as groups_bp
+    from app.meetings.manage_link_views import bp as manage_links_bp
+    from app.meetings.template_globals import bp as meetings_globals_bp
     from app.meetings.registration_views import bp as registrations_bp
     from app.meetings.views import bp as meetings_bp
     from app.pages import bp as pages_bp
@@ -134,7 +137,8 @@ def _register_blueprints(app: Flask) -> None:
     visibility.install(app, _viewer)
     for blueprint in (pages_bp, accounts_bp, organizations_bp, api_bp, meetings_bp, registrations_bp,
                       spaces_bp, booking_requests_bp, calendar_bp, feedback_bp, topics_bp, reports_bp,
-                      privacy_bp, guidance_bp, guidance_staff_bp, oidc_bp):
+                      privacy_bp, guidance_bp, guidance_staff_bp, oidc_bp, groups_bp,
+                      manage_links_bp, meetings_globals_bp):
         app.register_blueprint(blueprint)
     from app.accounts.oidc import registry as oidc_registry
     from app.privacy import identities as _identities_privacy  # noqa: F401  (GDPR source: sign-in links)

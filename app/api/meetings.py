@@ -20,6 +20,7 @@ from app import scheduling as recurrence
 from app.meetings import services
 from app.scheduling import rule_text
 from app.meetings.content import MEETINGS
+from app.meetings.online_link import redact_series_json
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.meetings.statuses import OccurrenceStatus
 
@@ -124,7 +125,8 @@ class Series(ApiModel):
     reminder_hours_before: int | None = None
     space_id: int | None
     location: str | None
-    online_url: str | None
+    online_url: str | None = Field(default=None, description="The online meeting link: given to staff and to "
+                                   "people registered for a date of the series; null for everyone else")
     district: str | None
     status: str
     sequence: int
@@ -254,13 +256,13 @@ def create_series(user, data: SeriesIn):
           query=SeriesListQuery, responses={200: list[Series]}, cache=(MEETINGS,))
 def list_series(user, params: SeriesListQuery):
     page = services.series_page(page=params.page, per_page=params.per_page, status=params.status, viewer=user)
-    return [series_json(s) for s in page.items]
+    return redact_series_json([series_json(s) for s in page.items], user)
 
 
 @endpoint("/series/<int:series_id>", "GET", summary="One meeting series", tag="meetings",
           responses={200: Series, 404: Error})
 def get_series(user, series_id: int):
-    return series_json(_series_or_404(series_id, user))
+    return redact_series_json([series_json(_series_or_404(series_id, user))], user)[0]
 
 
 @endpoint("/series/<int:series_id>", "PATCH", summary="Change a series from now (or effective_from) on; "

@@ -278,7 +278,7 @@ def occurrence_plan(occurrence_id: int, lang: str) -> Plan | None:
 
     def build() -> bytes:
         with force_locale(lang):
-            event = occurrence_event(occurrence, lang=lang)
+            event = occurrence_event(occurrence, lang=lang, public=True)  # no online link: public
             return build_calendar([event], name="Kohtaamo: " + localized(series, "title", lang), lang=lang)
 
     return Plan(key=key, last_modified=_latest(occurrence.updated_at, series.updated_at, space_stamp),

@@ -52,14 +52,18 @@ def occurrence_url(occurrence: MeetingOccurrence) -> str:
     return f"{current_app.config['BASE_URL']}/meetings/occurrences/{occurrence.id}"
 
 
-def location_text(series: MeetingSeries) -> str | None:
+def location_text(series: MeetingSeries, *, online: bool = True) -> str | None:
     """Where: the resident space (name, address), a street address and/or the online link
-    (``app.meetings.places``; one date's place is ``occurrence_location``)."""
-    return series_location(series)
+    (``app.meetings.places``; one date's place is ``occurrence_location``). ``online=False`` for
+    what the public sees: the link goes only to registrants (app/meetings/online_link.py)."""
+    return series_location(series, online=online)
 
 
-def _description(series: MeetingSeries, lang: str, url: str) -> str:
+def _description(series: MeetingSeries, lang: str, url: str, *, public: bool = False) -> str:
     text = localized(series, "description", lang).strip()
+    if public and getattr(series, "online_url", None):
+        # The online link is for registrants only; the public description says where it comes from.
+        text = (text + "\n\n" if text else "") + str(_("The online link is sent to registrants."))
     return f"{text}\n\n{url}" if text else url
 
 
@@ -140,11 +144,11 @@ def _exceptions(segment: Segment, run: list[datetime], shape: Shape, by_instant:
         row = by_instant.get(instant)
         if row is not None and row.status == "cancelled":
             exdates.append(nominal(instant, clock, tz))
-        elif row is not None and (row.moved or own_location(row) is not None):
+        elif row is not None and (row.moved or own_location(row, online=False) is not None):
             # A moved date, or one whose space is not booked (issue 17: not named there).
             overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=row.starts_at,
                                       end=row.ends_at, sequence=segment.sequence + row.sequence,
-                                      location=own_location(row)))
+                                      location=own_location(row, online=False)))
         elif instant in shape.explicit and instant not in holidays:
             overrides.append(Override(recurrence_id=nominal(instant, clock, tz), start=instant,
                                       end=instant + duration))
@@ -192,14 +196,14 @@ def series_events(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence
     A series without RRULE is a single event: its one occurrence's current time and status.
     """
     url = series_url(series)
-    description = _description(series, lang, url)
+    description = _description(series, lang, url, public=True)  # series events are only in public feeds
     summary = localized(series, "title", lang)
     stamps = [series.updated_at, *(o.updated_at for o in occurrences)]
     if last_modified is not None:
         stamps.append(last_modified)
     last_modified = max(stamps)
     status = "CANCELLED" if series.status == "cancelled" else "CONFIRMED"
-    common = dict(summary=summary, description=description, location=location_text(series),
+    common = dict(summary=summary, description=description, location=location_text(series, online=False),
                   url=url, tzid=series.timezone, categories=tuple(categories), last_modified=last_modified,
                   organizer=service_organizer())
     limit = current_app.config["RECURRENCE_MAX_OCCURRENCES"] * 20
@@ -235,7 +239,7 @@ def _standalone(segment: Segment, instant: datetime, duration: timedelta, row: M
 
 def _own_place(row: MeetingOccurrence) -> dict:
     """``{"location": ...}`` when the date's place differs from the series' (space not booked)."""
-    own = own_location(row)
+    own = own_location(row, online=False)  # series events are only in public feeds
     return {} if own is None else {"location": own or None}
 
 
@@ -248,7 +252,7 @@ def series_event(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence]
 
 def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Organizer | None = None,
                      attendees: Sequence[Attendee] = (), tentative: bool = False,
-                     changed_at: datetime | None = None) -> Event:
+                     changed_at: datetime | None = None, public: bool = False) -> Event:
     """One occurrence: "add to my calendar", the personal feed and the iMIP invitations.
 
     A standalone event with the date's own UID (``segments.occurrence_uid``), never a RECURRENCE-ID
@@ -258,6 +262,8 @@ def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Org
     a place on the waiting list (STATUS:TENTATIVE) unless the occurrence is cancelled.
     ``changed_at`` (e.g. the registration's ``updated_at``) raises DTSTAMP, so that a client
     applies a change of the person's status even when the meeting's SEQUENCE stayed the same.
+    ``public`` (the "add to my calendar" download) leaves out the online link, which only the
+    registrants' events (personal feed, invitations) carry.
     """
     series = occurrence.series
     url = occurrence_url(occurrence)
@@ -269,8 +275,8 @@ def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Org
         end=occurrence.ends_at,
         last_modified=max(filter(None, (series.updated_at, occurrence.updated_at, changed_at))),
         sequence=occurrence_sequence(occurrence),
-        description=_description(series, lang, url),
-        location=occurrence_location(occurrence),
+        description=_description(series, lang, url, public=public),
+        location=occurrence_location(occurrence, online=not public),
         url=url,
         tzid=series.timezone,
         status="CANCELLED" if cancelled else ("TENTATIVE" if tentative else "CONFIRMED"),

@@ -5,27 +5,31 @@ resident space names the space only for a date that holds a live booking of it (
 whose booking was cancelled from outside the meeting, or that the scheduled job could not book,
 shows the series' own location text (a street address, say) and online link, or no place at all;
 pages say "The place will be confirmed later" for it.
+
+``online=False`` is what the public sees (public feeds, the "add to my calendar" download): the
+online link goes only to registrants (app/meetings/online_link.py).
 """
 from __future__ import annotations
 
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 
 
-def series_location(series: MeetingSeries) -> str | None:
+def series_location(series: MeetingSeries, *, online: bool = True) -> str | None:
     """Where: the resident space (name, address), a street address and/or the online link."""
     parts: list[str] = []
     if series.space is not None:
         parts.append(f"{series.space.name}, {series.space.address}")
     elif series.location:
         parts.append(series.location)
-    if series.online_url:
+    if series.online_url and online:
         parts.append(series.online_url)
     return " / ".join(parts) or None
 
 
-def location_without_space(series: MeetingSeries) -> str | None:
+def location_without_space(series: MeetingSeries, *, online: bool = True) -> str | None:
     """The place of a date whose space is not booked: the location text and/or online link."""
-    return " / ".join(part for part in (series.location, series.online_url) if part) or None
+    parts = (series.location, series.online_url if online else None)
+    return " / ".join(part for part in parts if part) or None
 
 
 def space_booked(occurrence: MeetingOccurrence) -> bool:
@@ -39,15 +43,17 @@ def names_space(occurrence: MeetingOccurrence) -> bool:
     return occurrence.series.space_id is None or space_booked(occurrence)
 
 
-def occurrence_location(occurrence: MeetingOccurrence) -> str | None:
+def occurrence_location(occurrence: MeetingOccurrence, *, online: bool = True) -> str | None:
     """The place of one date (see the module docstring)."""
     series = occurrence.series
-    return series_location(series) if names_space(occurrence) else location_without_space(series)
+    if names_space(occurrence):
+        return series_location(series, online=online)
+    return location_without_space(series, online=online)
 
 
-def own_location(occurrence: MeetingOccurrence) -> str | None:
+def own_location(occurrence: MeetingOccurrence, *, online: bool = True) -> str | None:
     """A date's place when it differs from its series' (``""`` for none at all), else ``None``:
     what an override of a series' feed event carries."""
     if names_space(occurrence):
         return None
-    return location_without_space(occurrence.series) or ""
+    return location_without_space(occurrence.series, online=online) or ""

@@ -77,6 +77,10 @@ ROUTES: dict[str, str] = {
     "registrations.manage_cancel": "token",
     "registrations.mine": "login",
     "registrations.cancel": "org",  # the registrant (ngo A) or staff: the levels of "org"
+    "groups.group": "login",  # one's own group; without an organisation the page explains why not
+    "groups.remove": "org",  # the contact who registered the person (ngo A) or staff
+    "manage_links.request_link": "public",  # the same answer whether or not the address is registered
+    "manage_links.sent": "public",
     "registrations.participants": "staff",
     "registrations.attendance": "staff",
     "registrations.export_csv": "staff",

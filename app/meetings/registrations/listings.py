@@ -83,13 +83,14 @@ def user_registrations(user: User, *, now: datetime | None = None
 
 
 def user_registration_for(occurrence: MeetingOccurrence, user: Any) -> Registration | None:
-    """The logged-in user's live registration for ``occurrence``, if any."""
+    """The logged-in user's own live registration for ``occurrence``, if any (by their address:
+    people they registered for others, e.g. a group, are not "theirs")."""
     if not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
         select(Registration).where(Registration.occurrence_id == occurrence.id,
                                    Registration.status != CANCELLED,
-                                   (Registration.user_id == user.id) | (Registration.email == user.email.lower())))
+                                   Registration.email == user.email.lower()))
 
 
 def get_registration(registration_id: int) -> Registration:

@@ -21,6 +21,10 @@ class ErrorCollector:
     def add(self, field: str, message: Any) -> None:
         self.fields.setdefault(field, []).append(message)
 
+    def extend(self, field: str, messages: list[Any]) -> None:
+        for message in messages:
+            self.add(field, message)
+
     def has(self, *fields: str) -> bool:
         """Whether any of ``fields`` (or, without arguments, any field) has an error."""
         if not fields:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,10 +20,11 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.audit import audit
+from app.core.validation import ErrorCollector
 from app.core.auth import require_staff
 from app.core.i18n import LANGUAGES
 from app.core.rule_errors import message as rule_message
-from app.errors import NotFound, ValidationError
+from app.errors import NotFound
 from app.extensions import db
 from app.guidance.models import GuidanceHour, GuidanceWindow
 from app.guidance.services import space_bookings
@@ -41,20 +41,12 @@ DEFAULT_HORIZON_DAYS = 180
 CITY_HALL = "Helsingin kaupungintalo, Pohjoisesplanadi 11–13, Helsinki"
 
 
-@dataclass
-class _Errors:
-    fields: dict[str, list[Any]] = field(default_factory=dict)
-
-    def add(self, name: str, message: Any) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-
 def horizon_days() -> int:
     """How far ahead windows are created."""
     return int(current_app.config.get("GUIDANCE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
 
 
-def _text(raw: dict[str, Any], name: str, errors: _Errors, limit: int) -> str | None:
+def _text(raw: dict[str, Any], name: str, errors: ErrorCollector, limit: int) -> str | None:
     value = raw.get(name)
     if value is None:
         return None
@@ -67,7 +59,7 @@ def _text(raw: dict[str, Any], name: str, errors: _Errors, limit: int) -> str | 
     return value or None
 
 
-def _int(raw: dict[str, Any], name: str, errors: _Errors, *, low: int, high: int,
+def _int(raw: dict[str, Any], name: str, errors: ErrorCollector, *, low: int, high: int,
          required: bool = True) -> int | None:
     value = raw.get(name)
     if value in (None, ""):
@@ -111,7 +103,7 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     ``raw`` uses the model's names (``title_fi``, ``start_local``, ...) plus ``adviser_ids``.
     The slot length must divide the window: a 120-minute window takes 30-minute slots, not 45.
     """
-    errors = _Errors()
+    errors = ErrorCollector()
     data: dict[str, Any] = {}
     _clean_texts(raw, data, errors)
     zone = _clean_start(raw, data, errors, now)
@@ -120,12 +112,11 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     data["theme_id"] = _clean_choice(raw, "theme_id", MeetingTheme, errors, _l("Choose a theme from the list."))
     _clean_advisers(raw, data, errors)
     _clean_rrule(raw, data, errors, zone)
-    if errors.fields:
-        raise ValidationError(_l("Check the highlighted fields."), fields=errors.fields)
+    errors.raise_if_any()
     return data
 
 
-def _clean_texts(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
+def _clean_texts(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollector) -> None:
     for lang in LANGUAGES:
         for group, limit in (("title", 200), ("question", 300)):
             data[f"{group}_{lang}"] = _text(raw, f"{group}_{lang}", errors, limit)
@@ -135,7 +126,7 @@ def _clean_texts(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> 
     data["question_required"] = bool(raw.get("question_required"))
 
 
-def _clean_start(raw: dict[str, Any], data: dict[str, Any], errors: _Errors, now: datetime):
+def _clean_start(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollector, now: datetime):
     """The time zone and the first start (local, naive); returns the zone (None when invalid)."""
     zone = None
     try:
@@ -160,7 +151,7 @@ def _clean_start(raw: dict[str, Any], data: dict[str, Any], errors: _Errors, now
     return zone
 
 
-def _clean_lengths(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
+def _clean_lengths(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollector) -> None:
     """The window and slot lengths (the slot divides the window) and the reminder."""
     duration = _int(raw, "duration_minutes", errors, low=MIN_SLOT, high=MAX_DURATION)
     slot = _int(raw, "slot_minutes", errors, low=MIN_SLOT, high=MAX_DURATION)
@@ -177,7 +168,7 @@ def _clean_lengths(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -
         {"reminder_hours_before": reminder}, "reminder_hours_before", errors, low=1, high=MAX_REMINDER_HOURS)
 
 
-def _clean_choice(raw: dict[str, Any], name: str, model: Any, errors: _Errors, message: Any) -> int | None:
+def _clean_choice(raw: dict[str, Any], name: str, model: Any, errors: ErrorCollector, message: Any) -> int | None:
     """The id of an existing ``model`` row chosen in ``name`` (None when nothing was chosen)."""
     value = raw.get(name)
     if value in (None, ""):
@@ -192,7 +183,7 @@ def _clean_choice(raw: dict[str, Any], name: str, model: Any, errors: _Errors, m
     return row.id
 
 
-def _clean_place(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
+def _clean_place(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollector) -> None:
     """City Hall (a street address), an online link, or a resident space (booked per window)."""
     data["space_id"] = _clean_choice(raw, "space_id", Space, errors, _l("Choose a space from the list."))
     data["location"] = _text(raw, "location", errors, 300)
@@ -204,7 +195,7 @@ def _clean_place(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> 
         errors.add("location", _l("Give a street address, an online link or a resident space."))
 
 
-def _clean_advisers(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) -> None:
+def _clean_advisers(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollector) -> None:
     data["advisers"] = []
     ids = raw.get("adviser_ids") or []
     try:
@@ -222,7 +213,7 @@ def _clean_advisers(raw: dict[str, Any], data: dict[str, Any], errors: _Errors) 
         errors.add("adviser_ids", _l("Choose at least one adviser."))
 
 
-def _clean_rrule(raw: dict[str, Any], data: dict[str, Any], errors: _Errors, zone) -> None:
+def _clean_rrule(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollector, zone) -> None:
     rrule_text = raw.get("rrule")
     data["rrule"] = None
     start = data["start_local"]

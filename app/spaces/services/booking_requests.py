@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.audit import audit
 from app.core.auth import require_staff
-from app.core.field_errors import FieldErrors
+from app.core.validation import ErrorCollector
 from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.spaces import notifications
@@ -61,7 +61,7 @@ def refuse_duplicate_request(space: Space, start: datetime, end: datetime, actor
 
 def _clean_request_fields(title: str, purpose: str, headcount: Any) -> tuple[str, str]:
     """Title, purpose and a number of people, every error at once."""
-    errors = FieldErrors()
+    errors = ErrorCollector()
     title_text = (title or "").strip()
     if not title_text:
         errors.add("title", _l("Enter a title for the booking."))

@@ -12,7 +12,7 @@ from app.accounts.models import User
 from app.core.audit import audit
 from app.core.auth import require_staff
 from app.core.districts import DISTRICTS
-from app.core.field_errors import FieldErrors
+from app.core.validation import ErrorCollector
 from app.errors import ValidationError
 from app.extensions import db
 from app.spaces.models import Space, SpaceException
@@ -58,7 +58,7 @@ def _int_or_none(value: Any) -> int | None:
     return int(value)
 
 
-def _text(raw: dict[str, Any], key: str, errors: FieldErrors, *, limit: int, missing: Any, too_long: Any) -> str:
+def _text(raw: dict[str, Any], key: str, errors: ErrorCollector, *, limit: int, missing: Any, too_long: Any) -> str:
     value = (raw.get(key) or "").strip()
     if not value:
         errors.add(key, missing)
@@ -67,7 +67,7 @@ def _text(raw: dict[str, Any], key: str, errors: FieldErrors, *, limit: int, mis
     return value
 
 
-def _other_languages(raw: dict[str, Any], errors: FieldErrors) -> dict[str, str | None]:
+def _other_languages(raw: dict[str, Any], errors: ErrorCollector) -> dict[str, str | None]:
     """The name and address in Swedish and English: optional (the Finnish ones are shown instead)."""
     values: dict[str, str | None] = {}
     for key, limit, message in (
@@ -82,7 +82,7 @@ def _other_languages(raw: dict[str, Any], errors: FieldErrors) -> dict[str, str 
     return values
 
 
-def _identity(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
+def _identity(raw: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
     """Name, address and district."""
     name = _text(raw, "name", errors, limit=200, missing=_l("Enter the space's name."),
                  too_long=_l("The name is too long (at most 200 characters)."))
@@ -94,7 +94,7 @@ def _identity(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
     return {"name": name, "address": address, "district": district}
 
 
-def _number(raw: dict[str, Any], errors: FieldErrors, key: str, low: int, high: int, message: Any, *,
+def _number(raw: dict[str, Any], errors: ErrorCollector, key: str, low: int, high: int, message: Any, *,
             required: bool = False) -> int | None:
     """A whole number within ``[low, high]`` (or nothing, unless ``required``)."""
     try:
@@ -112,7 +112,7 @@ def _number(raw: dict[str, Any], errors: FieldErrors, key: str, low: int, high: 
     return value
 
 
-def _limits(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
+def _limits(raw: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
     """Capacity, buffer, shortest and longest booking, how far ahead."""
     capacity = _number(raw, errors, "capacity", 1, 10000,
                        _l("The capacity must be a whole number from 1 to 10000."), required=True)
@@ -130,7 +130,7 @@ def _limits(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
             "max_duration_minutes": max_duration, "booking_horizon_days": horizon or 365}
 
 
-def _coordinate(raw: dict[str, Any], errors: FieldErrors, key: str, bound: int) -> float | None:
+def _coordinate(raw: dict[str, Any], errors: ErrorCollector, key: str, bound: int) -> float | None:
     value = raw.get(key)
     if value is None or value == "":
         return None
@@ -144,7 +144,7 @@ def _coordinate(raw: dict[str, Any], errors: FieldErrors, key: str, bound: int) 
     return number_value
 
 
-def _coordinates(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
+def _coordinates(raw: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
     """Latitude and longitude: both or neither."""
     coords = {"latitude": _coordinate(raw, errors, "latitude", 90),
               "longitude": _coordinate(raw, errors, "longitude", 180)}
@@ -154,7 +154,7 @@ def _coordinates(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
     return coords
 
 
-def _accessibility(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
+def _accessibility(raw: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
     """Known facts as true/false, plus free notes."""
     given = raw.get("accessibility") or {}
     if not isinstance(given, dict):
@@ -171,7 +171,7 @@ def _accessibility(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if v is not None}
 
 
-def _equipment(raw: dict[str, Any], errors: FieldErrors) -> list[str]:
+def _equipment(raw: dict[str, Any], errors: ErrorCollector) -> list[str]:
     """Known equipment, each once."""
     given = raw.get("equipment") or []
     if not isinstance(given, (list, tuple)):
@@ -186,7 +186,7 @@ def _equipment(raw: dict[str, Any], errors: FieldErrors) -> list[str]:
     return equipment
 
 
-def _hours(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
+def _hours(raw: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
     """Opening hours and whether holidays close the space."""
     opening_hours = None
     try:
@@ -200,7 +200,7 @@ def _hours(raw: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
     return {"opening_hours": opening_hours, "closed_on_holidays": bool(closed_on_holidays)}
 
 
-def _manager(raw: dict[str, Any], errors: FieldErrors) -> int | None:
+def _manager(raw: dict[str, Any], errors: ErrorCollector) -> int | None:
     manager_id = raw.get("manager_id") or None
     if manager_id is not None:
         manager = db.session.get(User, manager_id) if isinstance(manager_id, int) else None
@@ -209,7 +209,7 @@ def _manager(raw: dict[str, Any], errors: FieldErrors) -> int | None:
     return manager_id
 
 
-def _descriptions(raw: dict[str, Any], errors: FieldErrors) -> dict[str, str | None]:
+def _descriptions(raw: dict[str, Any], errors: ErrorCollector) -> dict[str, str | None]:
     descriptions = {}
     for lang in ("fi", "sv", "en"):
         text = (raw.get(f"description_{lang}") or "").strip()
@@ -221,7 +221,7 @@ def _descriptions(raw: dict[str, Any], errors: FieldErrors) -> dict[str, str | N
 
 def clean_space_data(raw: dict[str, Any]) -> SpaceData:
     """Check a space's fields; every error at once, by field."""
-    errors = FieldErrors()
+    errors = ErrorCollector()
     values: dict[str, Any] = {}
     values.update(_identity(raw, errors))
     values.update(_other_languages(raw, errors))

@@ -12,7 +12,7 @@ from app.core.actions import act
 from app.core.auth import role_required
 from app.core.confirm import confirm_page, confirmed
 from app.core.dates import format_date
-from app.core.field_errors import FieldErrors
+from app.core.validation import ErrorCollector
 from app.extensions import db
 from app.spaces import confirmations, services
 from app.spaces.forms import ExceptionForm, SpaceForm
@@ -29,7 +29,7 @@ def _opening_hours(form: SpaceForm) -> dict[str, list[list[str]]] | None:
     if form.always_open.data:
         return None
     hours: dict[str, list[list[str]]] = {}
-    errors = FieldErrors()
+    errors = ErrorCollector()
     for day, field in form.hour_fields():
         try:
             hours[day] = services.parse_hours_text(field.data)

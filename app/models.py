@@ -11,3 +11,4 @@ from app.core.versions import ContentVersion  # noqa: F401,E402
 from app.accounts import content as _accounts_content  # noqa: F401,E402  (what bumps "users", "organizations")
 from app.meetings import content as _meetings_content  # noqa: F401,E402  (what bumps the "meetings" version)
 from app.guidance.models import GuidanceAdviserFeed, GuidanceAppointment, GuidanceHour, GuidanceWindow  # noqa: F401
+from app.accounts.membership_models import Membership, OrganizationProposal, PendingSignup  # noqa: F401,E402

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from app.accounts import membership
 from app.accounts.membership_models import Membership, MembershipStatus, OrganizationProposal, ProposalStatus
@@ -122,9 +123,10 @@ def queue():
         .options(db.joinedload(OrganizationProposal.proposer))
         .order_by(OrganizationProposal.created_at, OrganizationProposal.id)).all()
     # Join requests to organisations without a contact person: nobody else can answer them.
-    has_contact = select(Membership.id).where(
-        Membership.organization_id == Organization.id, Membership.status == MembershipStatus.APPROVED,
-        Membership.role == membership.CONTACT).exists()
+    contact = aliased(Membership)
+    has_contact = select(contact.id).where(
+        contact.organization_id == Organization.id, contact.status == MembershipStatus.APPROVED,
+        contact.role == membership.CONTACT).exists()
     requests = db.session.execute(
         select(Membership, User, Organization).join(User, User.id == Membership.user_id)
         .join(Organization, Organization.id == Membership.organization_id)
@@ -133,10 +135,10 @@ def queue():
     return render_template("signup/queue.html", proposals=proposals, requests=requests, form=ButtonForm())
 
 
-@bp.post("/organisation-proposals/<int:proposal_id>/approve")
+@bp.post("/organisation-proposals/<int:org_proposal_id>/approve")
 @role_required("staff")
-def approve_proposal(proposal_id: int):
-    proposal = db.get_or_404(OrganizationProposal, proposal_id)
+def approve_proposal(org_proposal_id: int):
+    proposal = db.get_or_404(OrganizationProposal, org_proposal_id)
     if ButtonForm().validate_on_submit():
         result = act(lambda: membership.approve_proposal(proposal, actor=current_user))
         if result.ok:
@@ -145,15 +147,15 @@ def approve_proposal(proposal_id: int):
     return redirect(url_for("memberships.queue"))
 
 
-@bp.route("/organisation-proposals/<int:proposal_id>/decline", methods=["GET", "POST"])
+@bp.route("/organisation-proposals/<int:org_proposal_id>/decline", methods=["GET", "POST"])
 @role_required("staff")
-def decline_proposal(proposal_id: int):
-    proposal = db.get_or_404(OrganizationProposal, proposal_id)
+def decline_proposal(org_proposal_id: int):
+    proposal = db.get_or_404(OrganizationProposal, org_proposal_id)
     form = DeclineProposalForm()
     if not confirmed() or not form.validate_on_submit():
         return confirm_page(Confirmation(
             title=_("Decline the proposed organisation?"), back=url_for("memberships.queue"),
-            action=url_for("memberships.decline_proposal", proposal_id=proposal.id),
+            action=url_for("memberships.decline_proposal", org_proposal_id=proposal.id),
             button=_("Decline the proposal"), back_label=_("Keep the proposal"), inputs=[form.note],
             facts=[(_("Organisation"), proposal.name), (_("Business ID"), proposal.business_id or "–"),
                    (_("Proposed by"), proposal.proposer.display_name)],

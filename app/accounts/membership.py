@@ -199,8 +199,8 @@ def decline_request(row: Membership, *, actor: User, now: datetime | None = None
 
 
 def withdraw_request(row: Membership, *, actor: User, now: datetime | None = None) -> None:
-    """The requester withdraws their own pending request (the row is deleted)."""
-    if row.user_id != actor.id:
+    """The requester (or an admin) withdraws a pending request (the row is deleted)."""
+    if row.user_id != actor.id and not actor.is_admin:
         raise Forbidden()
     if row.status != PENDING:
         raise Conflict(_l("This request has already been answered."))

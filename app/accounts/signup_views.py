@@ -125,7 +125,7 @@ def ask_to_join(org_id: int):
 @login_required
 def withdraw(membership_id: int):
     row = db.get_or_404(Membership, membership_id)
-    if row.user_id != current_user.id:
+    if row.user_id != current_user.id and not current_user.is_admin:
         abort(403)
     if not confirmed():
         return confirm_page(Confirmation(

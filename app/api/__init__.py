@@ -2,4 +2,5 @@
 from app.api import (feedback, guidance, meetings, openapi, organizations, registrations,  # noqa: F401,E501  (register endpoints)
                      reports, spaces)
 from app.api import outcomes, records  # noqa: F401,E402  (meeting records, materials, outcomes)
+from app.api import me_profile  # noqa: F401,E402  (GET /me, issue 15)
 from app.api.core import bp  # noqa: F401

@@ -224,6 +224,7 @@ ROUTES: dict[str, str] = {
     "api.guidance_list_slots": "api:public",
     "api.guidance_create_appointment": "api:ngo",
     "api.guidance_delete_appointment": "api:org",  # staff or the booker (ngo A)
+    "api.me_profile_get_me": "api:ngo",
 }
 
 ROLES = ("anonymous", "ngo_b", "ngo_a", "staff", "admin")

@@ -155,6 +155,7 @@ def _register_signup_blueprints(app: Flask) -> None:
     from app.accounts.membership_views import bp as memberships_bp
     from app.accounts.signup_views import bp as signup_bp
     from app.my_organisation.views import bp as my_organisation_bp
+    from app.privacy import memberships as _membership_privacy  # noqa: F401  (GDPR source)
 
     for blueprint in (signup_bp, memberships_bp, my_organisation_bp):
         app.register_blueprint(blueprint)

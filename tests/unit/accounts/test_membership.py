@@ -189,3 +189,18 @@ def test_withdrawing_a_request(ctx, make, org_with_contact):
     membership.withdraw_request(row, actor=newcomer)
     ctx.commit()
     assert ctx.scalar(select(Membership).where(Membership.user_id == newcomer.id)) is None
+
+
+def test_gdpr_export_and_erasure_cover_memberships(ctx, make, org_with_contact):
+    from app.privacy.memberships import erase, export
+    from app.privacy.registry import Subject
+    from app.core.types import utcnow
+
+    org, _contact = org_with_contact
+    newcomer = _get(ctx, make.user("ngo", email="gdpr@example.org"))
+    membership.request_to_join(newcomer, org.id, message="Henkilökohtainen viesti")
+    subject = Subject(email="gdpr@example.org", user=newcomer)
+    data = export(subject)
+    assert data["memberships"][0]["message"] == "Henkilökohtainen viesti"
+    assert erase(subject, actor=None, now=utcnow()) == 1
+    assert export(subject)["memberships"] == []

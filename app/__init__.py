@@ -155,6 +155,18 @@ def _register_loop_blueprints(app: Flask) -> None:
 
     app.register_blueprint(records_bp)
     app.register_blueprint(outcomes_bp)
+    _register_signup_blueprints(app)
+
+
+def _register_signup_blueprints(app: Flask) -> None:
+    """Sign-up, membership of organisations and 'My organisation' (issue 15)."""
+    from app.accounts.membership_views import bp as memberships_bp
+    from app.accounts.signup_views import bp as signup_bp
+    from app.my_organisation.views import bp as my_organisation_bp
+    from app.privacy import memberships as _membership_privacy  # noqa: F401  (GDPR source)
+
+    for blueprint in (signup_bp, memberships_bp, my_organisation_bp):
+        app.register_blueprint(blueprint)
 
     from app.subscriptions.views import bp as subscriptions_bp  # issue 15: subscriptions, unsubscribe links
 

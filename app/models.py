@@ -14,3 +14,4 @@ from app.guidance.models import GuidanceAdviserFeed, GuidanceAppointment, Guidan
 from app.accounts.oidc_models import UserIdentity  # noqa: F401,E402
 from app.subscriptions.models import MeetingReminder, SeriesAnnouncement, Subscription, SubscriptionDigest, SubscriptionNotice  # noqa: F401,E501
 from app.subscriptions import announcements as _subscription_announcements  # noqa: F401,E402  (series publication hook)
+from app.accounts.membership_models import Membership, OrganizationProposal, PendingSignup  # noqa: F401,E402

@@ -105,9 +105,7 @@ def _nav_items() -> list[tuple[str, str, str]]:
             items.append(("feedback.index", url_for("feedback.index"), _("Feedback")))
             items.append(("reports.cooperation", url_for("reports.cooperation"), _("Reports")))
         elif current_user.organization_id:
-            items.append(("organizations.detail",
-                          url_for("organizations.detail", org_id=current_user.organization_id),
-                          _("My organisation")))
+            items.append(("my_organisation.index", url_for("my_organisation.index"), _("My organisation")))
         items.append(("registrations.mine", url_for("registrations.mine"), _("My registrations")))
     items.insert(2, ("outcomes.index", url_for("outcomes.index"), _("What came of it")))
     items.insert(3, ("records.library", url_for("records.library"), _("Materials")))

@@ -245,6 +245,7 @@ def sign_in(provider: Provider, claims: Mapping[str, Any], *, locale: str = "fi"
                             email=email, created_at=now, last_login_at=now)
     db.session.add(identity)
     user.last_login_at = now
+    user.email_verified_at = user.email_verified_at or now  # the sign-in service vouched for it
     db.session.flush()
     audit(user, "user.oidc_link", "user", user.id, provider=provider.name, created=created or None)
     return SignIn(user, created=created, linked=True)

@@ -145,8 +145,8 @@ def callback(name: str):
     login_user(result.user)
     session["lang"] = result.user.locale
     if result.created:
-        flash(_("Welcome! Your account was created. Add your organisation on your profile page."), "success")
-        return redirect(url_for("accounts.profile"))
+        flash(_("Welcome! Your account was created. Find your organisation and ask to join it."), "success")
+        return redirect(url_for("signup.join"))
     flash(_("You are logged in."), "success")
     return redirect(safe_next(next_target, url_for("pages.index")))
 

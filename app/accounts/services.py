@@ -73,6 +73,10 @@ def create_user(email: str, *, role: str, name: str = "", organization_id: int |
     db.session.add(user)
     db.session.flush()
     audit(actor, "user.create", "user", user.id, role=role)
+    if organization_id is not None:
+        from app.accounts.membership import ensure_membership  # (it builds on this module)
+
+        ensure_membership(user, actor=actor)
     return user
 
 

@@ -83,12 +83,13 @@ def test_sign_in_with_the_provider_creates_the_account(oidc_page, oidc_live_serv
     page.locator("input[name=login]").fill("anna")
     page.locator("input[name=password]").fill("any-password")
     page.get_by_role("button", name="Sign-in").click()
-    page.wait_for_url(f"{oidc_live_server}/profile")
-    expect(page.get_by_text(_("Welcome! Your account was created. Add your organisation on your profile page.")))\
+    page.wait_for_url(f"{oidc_live_server}/organisation/join")
+    expect(page.get_by_text(_("Welcome! Your account was created. Find your organisation and ask to join it.")))\
         .to_be_visible()
-    expect(page.locator("main")).to_contain_text("anna@jarjesto.example")
     axe_check(page)
-    screenshot(page, "profile-after-oidc-sign-up")
+    screenshot(page, "join-after-oidc-sign-up")
+    page.goto("/profile")
+    expect(page.locator("main")).to_contain_text("anna@jarjesto.example")
 
     # Signed out of Kohtaamo, and in again: the provider still knows the person (single sign-on),
     # so the button leads straight back, to the same account and the front page.

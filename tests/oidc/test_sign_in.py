@@ -111,7 +111,7 @@ def test_first_sign_in_creates_an_ngo_account_and_later_ones_find_it_by_subject(
                                                                                 provider_login):
     response = _sign_in(client, provider_login, "anna")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/profile"  # a new account: to the profile (organisation)
+    assert response.headers["Location"] == "/organisation/join"  # a new account: find the organisation
     assert _users(app) == [("anna@jarjesto.example", "ngo", None)]
     profile = client.get("/profile")
     assert profile.status_code == 200

@@ -84,6 +84,9 @@ def world(app, make) -> World:
                   series=series, occurrence=occurrence, registration=registration,
                   registration_token=reg_token, reset_token_a=reset)
     world.extra.update(_features(app, make, world))
+    from tests.security.signup_world import signup_objects
+
+    world.extra.update(signup_objects(app, world))  # sign-up and membership (issue 15)
     return world
 
 

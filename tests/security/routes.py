@@ -169,6 +169,25 @@ ROUTES: dict[str, str] = {
     "reports.cooperation": "staff",
     "reports.cooperation_csv": "staff",
     "reports.cooperation_xlsx": "staff",
+    # sign-up and membership of organisations (issue 15; finer roles in tests/web/test_signup_authz.py)
+    "signup.signup_page": "public",
+    "signup.check_email": "public",
+    "signup.resend": "public",
+    "signup.verify": "token",
+    "signup.join": "login",
+    "signup.ask_to_join": "login",  # any user may ask; the service refuses members and staff
+    "signup.withdraw": "owner",
+    "signup.propose": "login",
+    "memberships.approve": "org",  # org A's contact person (ngo A) and staff
+    "memberships.decline": "org",
+    "memberships.remove": "org",
+    "memberships.make_contact": "org",
+    "memberships.make_member": "org",
+    "memberships.queue": "staff",
+    "memberships.approve_proposal": "staff",
+    "memberships.decline_proposal": "staff",
+    "my_organisation.index": "login",
+    "my_organisation.organisation": "org",
     # API
     "api.openapi_json": "api:public",
     "api.organizations_list_organizations": "api:ngo",
@@ -220,6 +239,7 @@ ROUTES: dict[str, str] = {
     "api.subscriptions_list_subscriptions": "api:ngo",
     "api.subscriptions_create_subscription": "api:ngo",
     "api.subscriptions_delete_subscription": "api:owner",
+    "api.me_profile_get_me": "api:ngo",
 }
 
 ROLES = ("anonymous", "ngo_b", "ngo_a", "staff", "admin")
@@ -290,12 +310,24 @@ PARAMS: dict[str, Callable[[Any], Any]] = {
     "subscription_id": lambda w: w.subscription_id,
     "subscriptions.unsubscribe.token": lambda w: w.unsubscribe_token,
     "api.subscriptions_delete_subscription.subscription_id": lambda w: w.new_subscription(),
+    "signup.verify.token": lambda w: w.signup_token,
+    "signup.withdraw.membership_id": lambda w: w.new_own_request(),
+    "memberships.approve.membership_id": lambda w: w.new_join_request(),
+    "memberships.decline.membership_id": lambda w: w.new_join_request(),
+    "memberships.remove.membership_id": lambda w: w.new_member(),
+    "memberships.make_contact.membership_id": lambda w: w.new_member(),
+    "memberships.make_member.membership_id": lambda w: w.new_contact(),
+    "org_proposal_id": lambda w: w.new_org_proposal(),
 }
 
 # Endpoints whose successful call removes the object in the URL: the matrix gives each role its own
 # object (the provider makes a new one per call), so that a later allowed role does not get a 404.
 CONSUMED: frozenset[str] = frozenset({"spaces.delete_exception", "topics.withdraw", "records.delete_attachment",
-                                      "api.records_delete_attachment", "api.subscriptions_delete_subscription"})
+                                      "api.records_delete_attachment", "signup.withdraw", "memberships.approve",
+                                      "memberships.decline", "memberships.remove", "memberships.make_contact",
+                                      "memberships.make_member", "memberships.approve_proposal",
+                                      "memberships.decline_proposal",
+                                      "api.subscriptions_delete_subscription"})
 
 
 def rule_for(endpoint: str, method: str) -> str | None:

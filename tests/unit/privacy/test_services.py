@@ -97,7 +97,8 @@ def test_erase_person_scrubs_account_and_anonymises_registrations(app, make):
         db.session.commit()
     assert counts == {"registrations": 3, "api_tokens": 1, "account": 1, "feedback": 0, "booking_requests": 0,
                       "topics": 0, "meeting_records": 0, "outcome_follows": 0, "guidance_appointments": 0,
-                      "sign_in_services": 0, "subscriptions": 0}
+                      "sign_in_services": 0, "subscriptions": 0, "memberships": 1}  # (the user made with an organisation is its member)
+
     with app.app_context():
         account = db.session.get(User, user.id)
         assert not account.active and account.name == "" and account.password_hash is None
@@ -128,7 +129,8 @@ def test_erase_is_idempotent(app, make):
         again = services.erase_person(db.session.get(User, user.id), actor=None)
     assert again == {"registrations": 0, "api_tokens": 0, "account": 0, "feedback": 0, "booking_requests": 0,
                      "topics": 0, "meeting_records": 0, "outcome_follows": 0, "guidance_appointments": 0,
-                     "sign_in_services": 0, "subscriptions": 0}
+                     "sign_in_services": 0, "subscriptions": 0, "memberships": 0}
+
 
 
 def test_last_admin_cannot_be_erased(app, make):

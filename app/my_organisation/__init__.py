@@ -1,0 +1,1 @@
+"""'My organisation': an NGO's members, join requests, registrations, bookings, requests and topics."""

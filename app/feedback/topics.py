@@ -239,19 +239,3 @@ def topics_page(*, page: int, per_page: int, status: str | None = None, series_i
         query = query.where(TopicProposal.series_id == series_id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
-
-def topic_counts(*, start: datetime | None = None, end: datetime | None = None) -> dict[str, int]:
-    """Proposals per status (and votes) for occurrences starting in [start, end); for the report."""
-    query = (select(TopicProposal.status, func.count(TopicProposal.id), func.coalesce(func.sum(TopicProposal.votes_count), 0))
-             .join(MeetingOccurrence, MeetingOccurrence.id == TopicProposal.occurrence_id)
-             .group_by(TopicProposal.status))
-    if start is not None:
-        query = query.where(MeetingOccurrence.starts_at >= start)
-    if end is not None:
-        query = query.where(MeetingOccurrence.starts_at < end)
-    counts = {status: 0 for status in TOPIC_STATUSES}
-    votes = 0
-    for status, count, vote_sum in db.session.execute(query):
-        counts[status] = count
-        votes += int(vote_sum)
-    return {**counts, "total": sum(counts.values()), "votes": votes}

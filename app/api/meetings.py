@@ -16,7 +16,7 @@ from app.core.urls import external_url
 from app.core.types import utcnow
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings import services
 from app.scheduling import rule_text
 from app.meetings.content import MEETINGS
@@ -170,7 +170,7 @@ class OccurrencePatchIn(ApiModel):
 
 # --- serialisation ------------------------------------------------------------------------------
 def _iso(value: datetime | None, tz: str) -> str | None:
-    return recurrence.localize(value, tz).isoformat() if value is not None else None
+    return scheduling.localize(value, tz).isoformat() if value is not None else None
 
 
 def series_json(series: MeetingSeries) -> dict[str, Any]:
@@ -181,7 +181,7 @@ def series_json(series: MeetingSeries) -> dict[str, Any]:
         "audience": localized_dict(series, "audience"), "organiser_unit": series.organiser_unit,
         "organiser_unit_sv": series.organiser_unit_sv, "organiser_unit_en": series.organiser_unit_en,
         "language": series.language, "start": series.start_local.isoformat(timespec="minutes"),
-        "start_at": recurrence.localize(series.start_local, series.timezone).isoformat(),
+        "start_at": scheduling.localize(series.start_local, series.timezone).isoformat(),
         "timezone": series.timezone, "duration_minutes": series.duration_minutes, "rrule": series.rrule,
         "rule_text": rule_text.describe(series.rrule, series.start_local, "en", series.timezone),
         "skip_holidays": series.skip_holidays, "capacity": series.capacity, "waitlist": series.waitlist,
@@ -301,7 +301,7 @@ def _bound(value: datetime | date | None, tz: str) -> datetime | None:
     if not isinstance(value, datetime):
         value = datetime.combine(value, datetime.min.time())
     if value.tzinfo is None:
-        value = recurrence.localize(value, tz)
+        value = scheduling.localize(value, tz)
     return value.astimezone(UTC)
 
 

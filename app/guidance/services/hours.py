@@ -28,7 +28,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.guidance.models import GuidanceHour, GuidanceWindow
 from app.guidance.services import space_bookings
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings.models import MeetingTheme
 from app.spaces.models import Space
 from app.guidance.statuses import HourStatus, WindowStatus
@@ -130,9 +130,9 @@ def _clean_start(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollect
     """The time zone and the first start (local, naive); returns the zone (None when invalid)."""
     zone = None
     try:
-        zone = recurrence.validate_timezone(raw.get("timezone") or "Europe/Helsinki")
+        zone = scheduling.validate_timezone(raw.get("timezone") or "Europe/Helsinki")
         data["timezone"] = zone.key
-    except recurrence.RecurrenceError as exc:
+    except scheduling.RecurrenceError as exc:
         errors.add("timezone", rule_message(exc))
     start = _datetime(raw.get("start_local"))
     if start is None:
@@ -145,7 +145,7 @@ def _clean_start(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollect
         if not 1900 <= start.year <= 2999:
             errors.add("start_local", _l("Enter a valid date and time, for example 2027-02-02T09:00."))
             start = None
-        elif zone is not None and recurrence.localize(start, zone) <= now:
+        elif zone is not None and scheduling.localize(start, zone) <= now:
             errors.add("start_local", _l("The first guidance hour must be in the future."))
     data["start_local"] = start
     return zone
@@ -221,16 +221,16 @@ def _clean_rrule(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollect
         errors.add("rrule", _l("The recurrence rule could not be read."))
     elif start is not None and zone is not None:
         try:
-            data["rrule"] = recurrence.normalize_rrule(rrule_text, start_local=start, tz=zone.key,
+            data["rrule"] = scheduling.normalize_rrule(rrule_text, start_local=start, tz=zone.key,
                                                        max_occurrences=MAX_WINDOWS,
                                                        horizon=timedelta(days=horizon_days()))
-        except recurrence.RecurrenceError as exc:
+        except scheduling.RecurrenceError as exc:
             errors.add({"start": "start_local"}.get(exc.field, exc.field), rule_message(exc))
 
 
 def window_starts(hour: GuidanceHour, *, until: datetime) -> list[datetime]:
     """The rule's window starts before ``until`` (aware, in the hour's zone)."""
-    return recurrence.expand(hour.start_local, hour.timezone, hour.rrule, window_end=until, limit=MAX_WINDOWS)
+    return scheduling.expand(hour.start_local, hour.timezone, hour.rrule, window_end=until, limit=MAX_WINDOWS)
 
 
 def create_guidance_hour(data: dict[str, Any], *, actor: Any, now: datetime) -> GuidanceHour:

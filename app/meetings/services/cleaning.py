@@ -14,7 +14,7 @@ from app.core.districts import DISTRICTS
 from app.core.urls import is_web_url
 from app.core.validation import ErrorCollector
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings.models import MEETING_LANGUAGES, MeetingSeries, MeetingTheme
 from app.meetings.services.fields import (MAX_CAPACITY, MAX_CLOSES_BEFORE, MAX_DURATION, MAX_PAST_START_DAYS,
                                           SERIES_FIELDS, recurrence_message)
@@ -107,8 +107,8 @@ def _choice(raw: Raw, name: str, errors: ErrorCollector, allowed: Any, default: 
 def _zone(raw: Raw, errors: ErrorCollector) -> ZoneInfo | None:
     tz_name = raw.get("timezone") or "Europe/Helsinki"
     try:
-        return recurrence.validate_timezone(tz_name if isinstance(tz_name, str) else str(tz_name))
-    except recurrence.RecurrenceError as exc:
+        return scheduling.validate_timezone(tz_name if isinstance(tz_name, str) else str(tz_name))
+    except scheduling.RecurrenceError as exc:
         errors.add("timezone", recurrence_message(exc))
         return None
 
@@ -155,7 +155,7 @@ def _opens_at(raw: Raw, errors: ErrorCollector, zone: ZoneInfo | None) -> dateti
         errors.add("registration_opens_at", _l("Enter a valid date and time."))
         return None
     if value.tzinfo is None:
-        value = recurrence.localize(value, zone or "Europe/Helsinki")
+        value = scheduling.localize(value, zone or "Europe/Helsinki")
     return value.astimezone(UTC)
 
 
@@ -216,11 +216,11 @@ def _rule(raw: Raw, errors: ErrorCollector, *, start: datetime | None, zone: Zon
         if start < (now.astimezone(zone).replace(tzinfo=None) - timedelta(days=MAX_PAST_START_DAYS)):
             errors.add("start_local", _l("The start can be at most a year in the past."))
     try:
-        return recurrence.normalize_rrule(
+        return scheduling.normalize_rrule(
             rrule_text, start_local=start, tz=zone.key,
             max_occurrences=current_app.config["RECURRENCE_MAX_OCCURRENCES"],
             horizon=timedelta(days=current_app.config["RECURRENCE_HORIZON_DAYS"]))
-    except recurrence.RecurrenceError as exc:
+    except scheduling.RecurrenceError as exc:
         errors.add({"start": "start_local"}.get(exc.field, exc.field), recurrence_message(exc))
         return None
 

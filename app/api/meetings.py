@@ -1,7 +1,7 @@
 """/api/v1/series and /api/v1/occurrences: meeting series and their dates (CONTRACT.md)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Literal
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from app.api.space_schemas import ConflictError
 from app.core.i18n import localized_dict
 from app.core.urls import external_url
 from app.core.types import utcnow
+from app.core.validation import check_query_range
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app import scheduling
@@ -311,13 +312,7 @@ def list_occurrences(user, series_id: int, params: RangeQuery):
     series = _series_or_404(series_id, user)
     start = _parse_bound(params.from_, "from", series.timezone)
     end = _parse_bound(params.to, "to", series.timezone)
-    if start is not None and end is not None:
-        if end <= start:
-            raise ValidationError(_l("Check the query parameters."),
-                                  fields={"to": [_l("The end must be after the start.")]})
-        if end - start > timedelta(days=MAX_RANGE_DAYS):
-            raise ValidationError(_l("Check the query parameters."), fields={
-                "to": [_l("At most %(n)d days at a time.", n=MAX_RANGE_DAYS)]})
+    check_query_range(start, end, max_days=MAX_RANGE_DAYS)
     occurrences = services.series_occurrences(series, start=start, end=end, limit=MAX_OCCURRENCES)
     counts = services.registration_counts([o.id for o in occurrences])
     return [occurrence_json(o, series.timezone, counts[o.id]) for o in occurrences]

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.audit import audit
-from app.core.validation import ErrorCollector
+from app.core.validation import ErrorCollector, clean_text, parse_datetime
 from app.core.auth import require_staff
 from app.core.i18n import LANGUAGES
 from app.core.rule_errors import message as rule_message
@@ -46,19 +46,6 @@ def horizon_days() -> int:
     return int(current_app.config.get("GUIDANCE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
 
 
-def _text(raw: dict[str, Any], name: str, errors: ErrorCollector, limit: int) -> str | None:
-    value = raw.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        errors.add(name, _l("Enter text."))
-        return None
-    value = value.strip()
-    if len(value) > limit:
-        errors.add(name, _l("At most %(n)d characters.", n=limit))
-    return value or None
-
-
 def _int(raw: dict[str, Any], name: str, errors: ErrorCollector, *, low: int, high: int,
          required: bool = True) -> int | None:
     value = raw.get(name)
@@ -78,17 +65,6 @@ def _int(raw: dict[str, Any], name: str, errors: ErrorCollector, *, low: int, hi
         errors.add(name, _l("Enter a whole number from %(low)d to %(high)d.", low=low, high=high))
         return None
     return number
-
-
-def _datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def is_web_url(value: str) -> bool:
@@ -119,8 +95,8 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
 def _clean_texts(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollector) -> None:
     for lang in LANGUAGES:
         for group, limit in (("title", 200), ("question", 300)):
-            data[f"{group}_{lang}"] = _text(raw, f"{group}_{lang}", errors, limit)
-        data[f"description_{lang}"] = _text(raw, f"description_{lang}", errors, 5000)
+            data[f"{group}_{lang}"] = clean_text(raw, f"{group}_{lang}", errors, limit)
+        data[f"description_{lang}"] = clean_text(raw, f"description_{lang}", errors, 5000)
     if not data["title_fi"] and "title_fi" not in errors.fields:
         errors.add("title_fi", _l("Enter the title in Finnish."))
     data["question_required"] = bool(raw.get("question_required"))
@@ -134,7 +110,7 @@ def _clean_start(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollect
         data["timezone"] = zone.key
     except scheduling.RecurrenceError as exc:
         errors.add("timezone", rule_message(exc))
-    start = _datetime(raw.get("start_local"))
+    start = parse_datetime(raw.get("start_local"))
     if start is None:
         errors.add("start_local", _l("Enter the start date and time.") if not raw.get("start_local")
                    else _l("Enter a valid date and time, for example 2027-02-02T09:00."))
@@ -186,8 +162,8 @@ def _clean_choice(raw: dict[str, Any], name: str, model: Any, errors: ErrorColle
 def _clean_place(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollector) -> None:
     """City Hall (a street address), an online link, or a resident space (booked per window)."""
     data["space_id"] = _clean_choice(raw, "space_id", Space, errors, _l("Choose a space from the list."))
-    data["location"] = _text(raw, "location", errors, 300)
-    data["online_url"] = _text(raw, "online_url", errors, 500)
+    data["location"] = clean_text(raw, "location", errors, 300)
+    data["online_url"] = clean_text(raw, "online_url", errors, 500)
     if data["online_url"] and not is_web_url(data["online_url"]):
         errors.add("online_url", _l("Enter a full web address starting with https://."))
     if not (data["space_id"] or data["location"] or data["online_url"]) and not {

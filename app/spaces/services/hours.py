@@ -186,3 +186,14 @@ def open_intervals(space: Space, start: datetime, end: datetime,
         day += timedelta(days=1)
     clipped = [(max(a, start), min(b, end)) for a, b in _merge(pieces)]
     return [(a, b) for a, b in clipped if a < b]
+
+
+def outside_hours_reason(space: Space, start: datetime, end: datetime, reason: str) -> str | None:
+    """The override reason of a booking another feature makes (``reason``, cut to 1000 characters)
+    when ``[start, end)`` is outside the space's opening hours; ``None`` when it is within them."""
+    if space.opening_hours is None and not space.closed_on_holidays:
+        return None
+    intervals = open_intervals(space, start - timedelta(days=1), end + timedelta(days=1))
+    if _within(intervals, start, end):
+        return None
+    return reason[:1000]

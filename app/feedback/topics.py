@@ -210,16 +210,6 @@ def _voted(proposals: list[TopicProposal], user: Any) -> set[int]:
     return voted
 
 
-def topics_for_occurrence(occurrence_id: int, user: Any = None) -> tuple[list[TopicProposal], set[int]]:
-    """The occurrence's proposals, most supported first, and the ids the user supports. Two queries."""
-    proposals = list(db.session.scalars(_occurrence_topics_query(occurrence_id)))
-    voted: set[int] = set()
-    if user is not None and getattr(user, "is_authenticated", True) and proposals:
-        voted = set(db.session.scalars(
-            select(TopicVote.proposal_id).where(TopicVote.user_id == user.id,
-                                                TopicVote.proposal_id.in_([p.id for p in proposals]))))
-    return proposals, voted
-
 
 def topics_page(*, page: int, per_page: int, status: str | None = None, series_id: int | None = None,
                 viewer: Any = None):

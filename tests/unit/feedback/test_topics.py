@@ -37,8 +37,8 @@ def test_propose_vote_unvote_and_list(make, ctx):
     assert topics.vote(proposal, actor=voter) is False  # one vote per person
     ctx.commit()
     assert proposal.votes_count == 1
-    listed, voted = topics.topics_for_occurrence(occ.id, voter)
-    assert [p.id for p in listed] == [proposal_id] and voted == {proposal_id}
+    listed, voted = topics.occurrence_topics_page(occ.id, voter, page=1, per_page=100)
+    assert [p.id for p in listed.items] == [proposal_id] and voted == {proposal_id}
     assert topics.unvote(proposal, actor=voter) is True
     assert topics.unvote(proposal, actor=voter) is False
     ctx.commit()

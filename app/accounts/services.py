@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.accounts.models import ROLE_RANK, ApiToken, Organization, User
 from app.accounts.validators import check_district, normalize_business_id
 from app.core.audit import audit
+from app.core.signed_links import LinkExpired, SignedLink, secret_matches
 from app.core.urls import is_web_url
 from app.core.database import in_reading_request, write_connection
 from app.core.types import utcnow
@@ -135,8 +133,7 @@ def deactivate_user(user: User, *, actor: Any = None) -> None:
     audit(actor, "user.deactivate", "user", user.id)
 
 
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+_RESET_LINK = SignedLink("password-reset", max_age="PASSWORD_RESET_MAX_AGE")
 
 
 def _password_fingerprint(user: User) -> str:
@@ -145,19 +142,17 @@ def _password_fingerprint(user: User) -> str:
 
 def make_password_reset_token(user: User) -> str:
     """A signed, expiring, single-use link token (it stops working once the password changes)."""
-    return _reset_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
+    return _RESET_LINK.sign({"u": user.id, "p": _password_fingerprint(user)})
 
 
 def user_for_reset_token(token: str) -> User:
     """The user a valid reset token belongs to; ``ValidationError`` when expired, used or tampered."""
     try:
-        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except SignatureExpired:
+        data = _RESET_LINK.read(token)
+    except LinkExpired:
         raise ValidationError(_l("The link has expired. Ask for a new one."), code="expired") from None
-    except BadSignature:
-        raise ValidationError(_l("The link is not valid."), code="invalid_token") from None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not hmac.compare_digest(_password_fingerprint(user), str(data.get("p"))):
+    user = db.session.get(User, data.get("u")) if data is not None else None
+    if user is None or not secret_matches(_password_fingerprint(user), str(data.get("p"))):
         raise ValidationError(_l("The link is not valid."), code="invalid_token")
     return user
 

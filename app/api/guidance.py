@@ -17,7 +17,7 @@ from app.errors import ValidationError
 from app.guidance.models import GuidanceHour
 from app.guidance.services import appointments as booking
 from app.guidance.services import hours, slots as slot_service
-from app import scheduling as recurrence
+from app import scheduling
 from app.core.urls import external_url
 
 _API_FIELD = {"start_local": "start", "title_fi": "title.fi", "title_sv": "title.sv", "title_en": "title.en",
@@ -91,7 +91,7 @@ class AppointmentCreated(ApiModel):
 
 
 def _iso(value: datetime, tz: str) -> str:
-    return recurrence.localize(value, tz).isoformat()
+    return scheduling.localize(value, tz).isoformat()
 
 
 def hour_json(hour: GuidanceHour) -> dict[str, Any]:
@@ -100,9 +100,9 @@ def hour_json(hour: GuidanceHour) -> dict[str, Any]:
         "id": hour.id, "uid": hour.uid, "title": localized_dict(hour, "title"),
         "description": localized_dict(hour, "description"),
         "start": hour.start_local.isoformat(timespec="minutes"),
-        "start_at": recurrence.localize(hour.start_local, hour.timezone).isoformat(),
+        "start_at": scheduling.localize(hour.start_local, hour.timezone).isoformat(),
         "timezone": hour.timezone, "duration_minutes": hour.duration_minutes, "slot_minutes": hour.slot_minutes,
-        "rrule": hour.rrule, "rule_text": recurrence.describe(hour.rrule, hour.start_local, "en", tz=hour.timezone),
+        "rrule": hour.rrule, "rule_text": scheduling.describe(hour.rrule, hour.start_local, "en", tz=hour.timezone),
         "space_id": hour.space_id, "location": hour.location, "online_url": hour.online_url,
         "theme_id": hour.theme_id, "advisers": [{"id": a.id, "name": a.display_name} for a in hour.advisers],
         "question": localized_dict(hour, "question"), "question_required": hour.question_required,
@@ -178,7 +178,7 @@ def create_appointment(user, hour_id: int, data: AppointmentIn):
     """409 ``taken`` when someone has the slot, ``duplicate`` when the email already has an upcoming
     appointment at this hour; 422 ``not_a_slot`` / ``past`` for a time that is not a free slot start."""
     hour = hours.get_hour(hour_id)
-    start = data.start if data.start.tzinfo else recurrence.localize(data.start, hour.timezone)
+    start = data.start if data.start.tzinfo else scheduling.localize(data.start, hour.timezone)
     start = start.astimezone(timezone.utc)
     raw = data.model_dump()
     raw["user_id"] = user.id

@@ -1,7 +1,7 @@
 """/api/v1/series and /api/v1/occurrences: meeting series and their dates (CONTRACT.md)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Literal
 
 from flask_babel import lazy_gettext as _l
@@ -14,9 +14,10 @@ from app.api.space_schemas import ConflictError
 from app.core.i18n import localized_dict
 from app.core.urls import external_url
 from app.core.types import utcnow
+from app.core.validation import check_query_range
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings import services
 from app.scheduling import rule_text
 from app.meetings.content import MEETINGS
@@ -170,7 +171,7 @@ class OccurrencePatchIn(ApiModel):
 
 # --- serialisation ------------------------------------------------------------------------------
 def _iso(value: datetime | None, tz: str) -> str | None:
-    return recurrence.localize(value, tz).isoformat() if value is not None else None
+    return scheduling.localize(value, tz).isoformat() if value is not None else None
 
 
 def series_json(series: MeetingSeries) -> dict[str, Any]:
@@ -181,7 +182,7 @@ def series_json(series: MeetingSeries) -> dict[str, Any]:
         "audience": localized_dict(series, "audience"), "organiser_unit": series.organiser_unit,
         "organiser_unit_sv": series.organiser_unit_sv, "organiser_unit_en": series.organiser_unit_en,
         "language": series.language, "start": series.start_local.isoformat(timespec="minutes"),
-        "start_at": recurrence.localize(series.start_local, series.timezone).isoformat(),
+        "start_at": scheduling.localize(series.start_local, series.timezone).isoformat(),
         "timezone": series.timezone, "duration_minutes": series.duration_minutes, "rrule": series.rrule,
         "rule_text": rule_text.describe(series.rrule, series.start_local, "en", series.timezone),
         "skip_holidays": series.skip_holidays, "capacity": series.capacity, "waitlist": series.waitlist,
@@ -301,7 +302,7 @@ def _bound(value: datetime | date | None, tz: str) -> datetime | None:
     if not isinstance(value, datetime):
         value = datetime.combine(value, datetime.min.time())
     if value.tzinfo is None:
-        value = recurrence.localize(value, tz)
+        value = scheduling.localize(value, tz)
     return value.astimezone(UTC)
 
 
@@ -311,13 +312,7 @@ def list_occurrences(user, series_id: int, params: RangeQuery):
     series = _series_or_404(series_id, user)
     start = _parse_bound(params.from_, "from", series.timezone)
     end = _parse_bound(params.to, "to", series.timezone)
-    if start is not None and end is not None:
-        if end <= start:
-            raise ValidationError(_l("Check the query parameters."),
-                                  fields={"to": [_l("The end must be after the start.")]})
-        if end - start > timedelta(days=MAX_RANGE_DAYS):
-            raise ValidationError(_l("Check the query parameters."), fields={
-                "to": [_l("At most %(n)d days at a time.", n=MAX_RANGE_DAYS)]})
+    check_query_range(start, end, max_days=MAX_RANGE_DAYS)
     occurrences = services.series_occurrences(series, start=start, end=end, limit=MAX_OCCURRENCES)
     counts = services.registration_counts([o.id for o in occurrences])
     return [occurrence_json(o, series.timezone, counts[o.id]) for o in occurrences]

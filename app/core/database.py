@@ -118,9 +118,7 @@ def is_postgresql() -> bool:
 
 def insert_ignoring(model):
     """``INSERT`` of the session's dialect, which has ``on_conflict_do_nothing`` on both databases."""
-    from app.extensions import db
-
-    if db.engine.dialect.name == "postgresql":
+    if is_postgresql():
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

@@ -1,6 +1,7 @@
 """Collect every field error of an input before refusing it (one answer lists them all)."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -38,3 +39,42 @@ class ErrorCollector:
         if self.fields:
             raise ValidationError(message if message is not None else _l("Check the highlighted fields."),
                                   fields=self.fields)
+
+
+def clean_text(raw: dict[str, Any], name: str, errors: ErrorCollector, limit: int) -> str | None:
+    """``raw[name]`` stripped (``None`` when missing or empty); an error when not text or over ``limit``."""
+    value = raw.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        errors.add(name, _l("Enter text."))
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        errors.add(name, _l("At most %(n)d characters.", n=limit))
+    return value or None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """A ``datetime`` as given, or read from ISO 8601 text; ``None`` when it is neither (the caller says why)."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def check_query_range(start: datetime | None, end: datetime | None, *, max_days: int) -> None:
+    """A ``from``/``to`` query range (either may be open) that is the right way round and at most
+    ``max_days`` long; ``ValidationError`` on ``to`` otherwise (422 in the API)."""
+    if start is None or end is None:
+        return
+    if end <= start:
+        raise ValidationError(_l("Check the query parameters."),
+                              fields={"to": [_l("The end must be after the start.")]})
+    if end - start > timedelta(days=max_days):
+        raise ValidationError(_l("Check the query parameters."), fields={
+            "to": [_l("At most %(n)d days at a time.", n=max_days)]})

@@ -210,16 +210,6 @@ def _voted(proposals: list[TopicProposal], user: Any) -> set[int]:
     return voted
 
 
-def topics_for_occurrence(occurrence_id: int, user: Any = None) -> tuple[list[TopicProposal], set[int]]:
-    """The occurrence's proposals, most supported first, and the ids the user supports. Two queries."""
-    proposals = list(db.session.scalars(_occurrence_topics_query(occurrence_id)))
-    voted: set[int] = set()
-    if user is not None and getattr(user, "is_authenticated", True) and proposals:
-        voted = set(db.session.scalars(
-            select(TopicVote.proposal_id).where(TopicVote.user_id == user.id,
-                                                TopicVote.proposal_id.in_([p.id for p in proposals]))))
-    return proposals, voted
-
 
 def topics_page(*, page: int, per_page: int, status: str | None = None, series_id: int | None = None,
                 viewer: Any = None):
@@ -239,19 +229,3 @@ def topics_page(*, page: int, per_page: int, status: str | None = None, series_i
         query = query.where(TopicProposal.series_id == series_id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
-
-def topic_counts(*, start: datetime | None = None, end: datetime | None = None) -> dict[str, int]:
-    """Proposals per status (and votes) for occurrences starting in [start, end); for the report."""
-    query = (select(TopicProposal.status, func.count(TopicProposal.id), func.coalesce(func.sum(TopicProposal.votes_count), 0))
-             .join(MeetingOccurrence, MeetingOccurrence.id == TopicProposal.occurrence_id)
-             .group_by(TopicProposal.status))
-    if start is not None:
-        query = query.where(MeetingOccurrence.starts_at >= start)
-    if end is not None:
-        query = query.where(MeetingOccurrence.starts_at < end)
-    counts = {status: 0 for status in TOPIC_STATUSES}
-    votes = 0
-    for status, count, vote_sum in db.session.execute(query):
-        counts[status] = count
-        votes += int(vote_sum)
-    return {**counts, "total": sum(counts.values()), "votes": votes}

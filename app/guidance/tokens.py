@@ -9,20 +9,15 @@
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 
-from flask import current_app
-from itsdangerous import BadData, URLSafeSerializer
-
 from app.accounts.models import User
+from app.core.signed_links import SignedLink, mac, positive_id, secret_matches
 from app.extensions import db
 from app.guidance.models import GuidanceAdviserFeed, GuidanceAppointment
 
 SALT = "guidance-manage"
-_MAC_BYTES = 24  # 192 bits
+_LINK = SignedLink(SALT)
 
 
 def new_manage_secret() -> str:
@@ -30,34 +25,18 @@ def new_manage_secret() -> str:
     return secrets.token_hex(16)
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def appointment_token(appointment: GuidanceAppointment) -> str:
     """The URL-safe token of ``appointment``'s manage link."""
-    return _serializer().dumps({"a": appointment.id, "s": appointment.manage_secret})
+    return _LINK.sign({"a": appointment.id, "s": appointment.manage_secret})
 
 
 def appointment_from_token(token: str) -> GuidanceAppointment | None:
     """The appointment a valid token points to; None when tampered, malformed or revoked."""
-    if not token or len(token) > 500:
+    data = _LINK.read(token)
+    if data is None or not positive_id(data.get("a"), 2**31) or not isinstance(data.get("s"), str):
         return None
-    try:
-        data = _serializer().loads(token)
-    except (BadData, ValueError, UnicodeError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    appointment_id, secret = data.get("a"), data.get("s")
-    if not isinstance(appointment_id, int) or isinstance(appointment_id, bool) or not isinstance(secret, str):
-        return None
-    if not 0 < appointment_id < 2**31:
-        return None
-    appointment = db.session.get(GuidanceAppointment, appointment_id)
-    if appointment is None or not appointment.manage_secret:
-        return None
-    if not hmac.compare_digest(appointment.manage_secret.encode(), secret.encode()):
+    appointment = db.session.get(GuidanceAppointment, data["a"])
+    if appointment is None or not secret_matches(appointment.manage_secret, data["s"]):
         return None
     return appointment
 
@@ -69,12 +48,6 @@ def _feed_version(user_id: int) -> int:
     return row.version if row is not None else 1
 
 
-def _mac(message: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()[:_MAC_BYTES]
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
 def _feed_message(user_id: int, version: int) -> str:
     # Its own prefix: a personal meetings feed token can never pass as an adviser token.
     return f"guidance-adviser:{user_id}:{version}"
@@ -82,19 +55,19 @@ def _feed_message(user_id: int, version: int) -> str:
 
 def adviser_feed_token(user: User) -> str:
     """The token of ``user``'s adviser feed URL (/guidance/feed/<token>.ics)."""
-    return f"{user.id}.{_mac(_feed_message(user.id, _feed_version(user.id)))}"
+    return f"{user.id}.{mac(_feed_message(user.id, _feed_version(user.id)))}"
 
 
 def adviser_for_feed_token(token: str) -> User | None:
     """The active staff member a valid, unrevoked adviser feed token belongs to; otherwise None."""
-    user_id, dot, mac = (token or "").partition(".")
-    if not dot or not user_id.isdigit() or len(user_id) > 10 or not mac or len(mac) > 64:
+    user_id, dot, given = (token or "").partition(".")
+    if not dot or not user_id.isdigit() or len(user_id) > 10 or not given or len(given) > 64:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or not user.is_staff:
         return None
-    expected = _mac(_feed_message(user.id, _feed_version(user.id)))
-    return user if hmac.compare_digest(mac.encode(), expected.encode()) else None
+    expected = mac(_feed_message(user.id, _feed_version(user.id)))
+    return user if secret_matches(expected, given) else None
 
 
 def renew_adviser_feed(user: User) -> None:

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
+from app.core.database import is_postgresql
 from app.core.types import utcnow
 from app.extensions import db, mail
 from app.mail.models import OutboxMessage
@@ -122,7 +123,7 @@ def claim_due(now: datetime, *, limit: int = 50) -> list[OutboxMessage]:
     query = (select(OutboxMessage)
              .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
              .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
-    if db.engine.dialect.name == "postgresql":
+    if is_postgresql():
         query = query.with_for_update(skip_locked=True)
     rows = list(db.session.scalars(query))
     for row in rows:

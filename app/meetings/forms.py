@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.core.forms import DateField, DateTimeLocalField  # bounded years (app.core.dates)
 from app.core.districts import district_choices
 from app.core.i18n import current_language, localized
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings.models import MEETING_LANGUAGES, MeetingSeries
 from app.meetings.statuses import SeriesStatus
 
@@ -30,7 +30,7 @@ def weekday_choices(lang: str) -> list[tuple[str, str]]:
     from babel.dates import get_day_names
 
     names = get_day_names("wide", context="stand-alone", locale=lang)
-    return [(code, names[i].capitalize()) for i, code in enumerate(recurrence.WEEKDAY_CODES)]
+    return [(code, names[i].capitalize()) for i, code in enumerate(scheduling.WEEKDAY_CODES)]
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -219,13 +219,13 @@ class SeriesForm(FlaskForm):
         if self.ends.data == "count":
             count = self.count.data
             if count is None:
-                raise recurrence.RecurrenceError("out_of_range", recurrence.MSG_COUNT_RANGE, field="count",
+                raise scheduling.RecurrenceError("out_of_range", scheduling.MSG_COUNT_RANGE, field="count",
                                                  params={"min": 1, "max": max_count})
         elif self.ends.data == "until":
             until = self.until.data
             if until is None:
-                raise recurrence.RecurrenceError("invalid", recurrence.MSG_UNTIL_TYPE, field="until")
-        return recurrence.build_rrule(self.freq.data, interval=self.interval.data or 1, byday=self.byday.data or (),
+                raise scheduling.RecurrenceError("invalid", scheduling.MSG_UNTIL_TYPE, field="until")
+        return scheduling.build_rrule(self.freq.data, interval=self.interval.data or 1, byday=self.byday.data or (),
                                       monthly_mode=self.monthly_mode.data if self.freq.data == "MONTHLY" else None,
                                       nth=nth, count=count, until=until, max_count=max_count)
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings.models import MeetingSeries
 from app.spaces import services as spaces
 from app.spaces.models import Space
@@ -35,7 +35,7 @@ def build_preview(start_local: datetime, tz: str, rule: str | None, *, now: date
                   skip_holidays: bool, duration: timedelta, max_count: int, horizon_days: int,
                   space: Space | None = None, series: MeetingSeries | None = None) -> Preview:
     """Dates after ``now``; a rule without COUNT/UNTIL has no total. Conflicts within the booking horizon."""
-    upcoming = recurrence.next_dates(start_local, tz, rule, after=now, n=max_count, skip_holidays=skip_holidays)
+    upcoming = scheduling.next_dates(start_local, tz, rule, after=now, n=max_count, skip_holidays=skip_holidays)
     endless = bool(rule) and "COUNT=" not in rule.upper() and "UNTIL=" not in rule.upper()
     total = None if endless else len(upcoming)
     conflicts: list[ConflictItem] = []

@@ -19,6 +19,24 @@ def organization_choices() -> list[tuple[str, str]]:
     return [("", _l("Not in the list / no organisation"))] + [(str(i), name) for i, name in rows]
 
 
+def _seat_fields():
+    """Seats, needs and the participant-list choice: the same in both registration forms (made in the
+    class body, so each form keeps its field order)."""
+    return (IntegerField(_l("Seats"), default=1, validators=[
+                InputRequired(_l("Enter the number of seats.")),
+                NumberRange(min=1, message=_l("Register at least one seat."))]),
+            TextAreaField(_l("Accessibility or dietary needs"), validators=[Optional(), Length(max=2000)],
+                          description=_l("Optional. Only the organisers see this.")),
+            BooleanField(_l("Show my name and organisation on the participant list for networking (visible to "
+                            "logged-in users only)")))
+
+
+def _limit_seats(form: FlaskForm, max_seats: int) -> None:
+    form.seats.validators = list(form.seats.validators) + [
+        NumberRange(max=max_seats, message=_l("At most %(n)d seats per registration.", n=max_seats))]
+    form.seats.render_kw = {"min": 1, "max": max_seats}
+
+
 class RegistrationForm(FlaskForm):
     """Registration without an account."""
 
@@ -32,23 +50,14 @@ class RegistrationForm(FlaskForm):
                                                  "name below if it is not listed."))
     organization_name = StringField(_l("Organisation, if not in the list"), validators=[Optional(),
                                                                                           Length(max=200)])
-    seats = IntegerField(_l("Seats"), default=1, validators=[
-        InputRequired(_l("Enter the number of seats.")),
-        NumberRange(min=1, message=_l("Register at least one seat."))])
-    needs = TextAreaField(_l("Accessibility or dietary needs"), validators=[Optional(), Length(max=2000)],
-                          description=_l("Optional. Only the organisers see this."))
-    show_on_participant_list = BooleanField(
-        _l("Show my name and organisation on the participant list for networking (visible to logged-in "
-           "users only)"))
+    seats, needs, show_on_participant_list = _seat_fields()
     consent = BooleanField(validators=[DataRequired(_l("Accept the processing of your personal data to "
                                                        "register."))])
 
     def __init__(self, *args, max_seats: int = 1, privacy_url: str = "/privacy", **kwargs):
         super().__init__(*args, **kwargs)
         self.organization_id.choices = organization_choices()
-        self.seats.validators = list(self.seats.validators) + [
-            NumberRange(max=max_seats, message=_l("At most %(n)d seats per registration.", n=max_seats))]
-        self.seats.render_kw = {"min": 1, "max": max_seats}
+        _limit_seats(self, max_seats)
         self.consent.label.text = Markup(_l(
             'I agree that my data is processed to organise this meeting as described in the '
             '<a href="%(url)s">privacy notice</a>.', url=Markup.escape(privacy_url)))
@@ -57,20 +66,11 @@ class RegistrationForm(FlaskForm):
 class QuickRegistrationForm(FlaskForm):
     """One-click registration of a logged-in user (data from the account)."""
 
-    seats = IntegerField(_l("Seats"), default=1, validators=[
-        InputRequired(_l("Enter the number of seats.")),
-        NumberRange(min=1, message=_l("Register at least one seat."))])
-    needs = TextAreaField(_l("Accessibility or dietary needs"), validators=[Optional(), Length(max=2000)],
-                          description=_l("Optional. Only the organisers see this."))
-    show_on_participant_list = BooleanField(
-        _l("Show my name and organisation on the participant list for networking (visible to logged-in "
-           "users only)"))
+    seats, needs, show_on_participant_list = _seat_fields()
 
     def __init__(self, *args, max_seats: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
-        self.seats.validators = list(self.seats.validators) + [
-            NumberRange(max=max_seats, message=_l("At most %(n)d seats per registration.", n=max_seats))]
-        self.seats.render_kw = {"min": 1, "max": max_seats}
+        _limit_seats(self, max_seats)
 
 
 class CancelForm(FlaskForm):

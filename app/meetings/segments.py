@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from app import scheduling as recurrence
+from app import scheduling
 
 UTC = timezone.utc
 
@@ -83,7 +83,7 @@ def bounded_rule(rrule: str, last: datetime, tz: str) -> str:
     parts = [p for p in rrule.split(";") if p.split("=", 1)[0] not in ("COUNT", "UNTIL")]
     zone = ZoneInfo(tz)
     day_end = datetime.combine(last.astimezone(zone).date(), time(23, 59, 59))
-    until = recurrence.localize(day_end, tz).astimezone(UTC)
+    until = scheduling.localize(day_end, tz).astimezone(UTC)
     parts.insert(1, "UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ"))
     return ";".join(parts)
 
@@ -91,7 +91,7 @@ def bounded_rule(rrule: str, last: datetime, tz: str) -> str:
 def shape(segment: Segment, *, horizon: datetime, limit: int) -> Shape:
     """The dates of ``segment`` before ``horizon`` and how to write them."""
     end = horizon if segment.ends_before is None else min(horizon, segment.ends_before)
-    starts = recurrence.expand(segment.start_local, segment.timezone, segment.rrule,
+    starts = scheduling.expand(segment.start_local, segment.timezone, segment.rrule,
                                window_start=segment.starts_from, window_end=end, limit=limit)
     instants = [s.astimezone(UTC) for s in starts]
     if not segment.rrule:
@@ -100,11 +100,11 @@ def shape(segment: Segment, *, horizon: datetime, limit: int) -> Shape:
     clock = segment.start_local.time()
     duration = timedelta(minutes=segment.duration_minutes)
     holidays = [t for t in instants
-                if segment.skip_holidays and recurrence.is_holiday(t.astimezone(zone).date())]
+                if segment.skip_holidays and scheduling.is_holiday(t.astimezone(zone).date())]
     explicit = [t for t in instants if unclear(t, t + duration, clock, segment.timezone)]
     rule = segment.rrule
     whole = segment.starts_from is None and segment.ends_before is None
-    more = recurrence.expand(segment.start_local, segment.timezone, segment.rrule,
+    more = scheduling.expand(segment.start_local, segment.timezone, segment.rrule,
                              window_start=end, limit=1) if instants else []
     if instants and (not whole or more):
         rule = bounded_rule(segment.rrule, instants[-1], segment.timezone)

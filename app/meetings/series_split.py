@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings.models import MeetingSeries, MeetingSeriesSegment
 from app.meetings.segments import segment_uid, split_at
 
@@ -46,7 +46,7 @@ def split(series: MeetingSeries, before: dict[str, Any], boundary: datetime) -> 
                 segment.ends_before = at
         series.segment_from = at
         return at
-    dates = recurrence.expand(before["start_local"], before["timezone"], before["rrule"],
+    dates = scheduling.expand(before["start_local"], before["timezone"], before["rrule"],
                               window_start=old_from, window_end=at, limit=1)
     if not dates:
         return None

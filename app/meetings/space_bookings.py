@@ -27,7 +27,7 @@ Decisions:
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Iterable
@@ -76,16 +76,6 @@ def _live_booking(occurrence: MeetingOccurrence) -> Booking | None:
     return booking
 
 
-def _override_reason(space: Space, start: datetime, end: datetime, title: str) -> str | None:
-    """``Meeting: <title>`` when ``[start, end)`` is outside the opening hours, else ``None``."""
-    if space.opening_hours is None and not space.closed_on_holidays:
-        return None
-    intervals = spaces.open_intervals(space, start - timedelta(days=1), end + timedelta(days=1))
-    if any(a <= start and end <= b for a, b in intervals):
-        return None
-    return (OVERRIDE_PREFIX + title)[:1000]
-
-
 def release(occurrence: MeetingOccurrence, actor: Any, now: datetime, *, reason: str | None = None) -> None:
     """Free the occurrence's booking, if it has a live one (idempotent)."""
     booking = _live_booking(occurrence)
@@ -120,11 +110,11 @@ def sync_booking(occurrence: MeetingOccurrence, actor: Any, now: datetime, stric
             occurrence.booking_id = None
             booking = spaces.create_booking(space, start, end, title, actor, now, strict=False,
                                             notes=booking_notes(occurrence))
-            booking.override_reason = _override_reason(space, start, end, title)
+            booking.override_reason = spaces.outside_hours_reason(space, start, end, OVERRIDE_PREFIX + title)
             occurrence.booking_id = booking.id
         elif (booking.starts_at, booking.ends_at) != (start, end):
             spaces.move_booking(booking, start, end, actor, now, strict=False, notify=False)
-            booking.override_reason = _override_reason(space, start, end, title)
+            booking.override_reason = spaces.outside_hours_reason(space, start, end, OVERRIDE_PREFIX + title)
     except BookingConflict:
         if strict:
             raise

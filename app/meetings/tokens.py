@@ -7,16 +7,14 @@ means that even a leaked ``SECRET_KEY`` does not open every registration.
 """
 from __future__ import annotations
 
-import hmac
 import secrets
 
-from flask import current_app
-from itsdangerous import BadData, URLSafeSerializer
-
+from app.core.signed_links import SignedLink, positive_id, secret_matches
 from app.extensions import db
 from app.meetings.models import Registration
 
 SALT = "registration-manage"
+_LINK = SignedLink(SALT)
 
 
 def new_manage_secret() -> str:
@@ -24,33 +22,17 @@ def new_manage_secret() -> str:
     return secrets.token_hex(16)
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def registration_token(registration: Registration) -> str:
     """The URL-safe token for ``registration``'s manage and privacy links."""
-    return _serializer().dumps({"r": registration.id, "s": registration.manage_secret})
+    return _LINK.sign({"r": registration.id, "s": registration.manage_secret})
 
 
 def registration_from_token(token: str) -> Registration | None:
     """The registration a valid token points to; None when tampered, malformed or revoked."""
-    if not token or len(token) > 500:
+    data = _LINK.read(token)
+    if data is None or not positive_id(data.get("r")) or not isinstance(data.get("s"), str):
         return None
-    try:
-        data = _serializer().loads(token)
-    except (BadData, ValueError, UnicodeError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    registration_id, secret = data.get("r"), data.get("s")
-    if not isinstance(registration_id, int) or isinstance(registration_id, bool) or not isinstance(secret, str):
-        return None
-    if not 0 < registration_id < 2**63:
-        return None
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or not registration.manage_secret:
-        return None
-    if not hmac.compare_digest(registration.manage_secret.encode(), secret.encode()):
+    registration = db.session.get(Registration, data["r"])
+    if registration is None or not secret_matches(registration.manage_secret, data["s"]):
         return None
     return registration

@@ -20,7 +20,7 @@ from app.core.i18n import current_language
 from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings import services, space_bookings, space_status
 from app.meetings.content import MEETINGS, PAGES as MEETING_PAGES
 from app.scheduling import rule_text
@@ -186,7 +186,7 @@ def _validated_rule(form: SeriesForm) -> tuple[bool, str | None]:
     valid = form.validate()
     try:
         return valid, form.build_rule(current_app.config["RECURRENCE_MAX_OCCURRENCES"])
-    except recurrence.RecurrenceError as exc:
+    except scheduling.RecurrenceError as exc:
         _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
         return False, None
 
@@ -196,19 +196,19 @@ def _preview(form: SeriesForm, rule: str | None, series: MeetingSeries | None = 
     tz = (form.timezone.data or "").strip() or "Europe/Helsinki"
     config = current_app.config
     try:
-        zone = recurrence.validate_timezone(tz)
-        normalized = recurrence.normalize_rrule(
+        zone = scheduling.validate_timezone(tz)
+        normalized = scheduling.normalize_rrule(
             rule, start_local=form.start_local(), tz=zone.key,
             max_occurrences=config["RECURRENCE_MAX_OCCURRENCES"],
             horizon=timedelta(days=config["RECURRENCE_HORIZON_DAYS"]))
-        text = recurrence.describe(normalized, form.start_local(), current_language(), tz=zone.key)
+        text = scheduling.describe(normalized, form.start_local(), current_language(), tz=zone.key)
         return build_preview(form.start_local(), zone.key, normalized, now=_now(), description=text,
                              skip_holidays=form.skip_holidays.data,
                              duration=timedelta(minutes=form.duration_minutes.data or 0),
                              max_count=config["RECURRENCE_MAX_OCCURRENCES"],
                              horizon_days=config["MEETINGS_MATERIALISE_DAYS"], space=chosen_space(form),
                              series=series)
-    except recurrence.RecurrenceError as exc:
+    except scheduling.RecurrenceError as exc:
         _place_errors(form, DomainError(services.recurrence_message(exc), field=exc.field))
         return None
 
@@ -239,7 +239,7 @@ def preview():
         return jsonify(result)
     try:
         rule = form.build_rule(current_app.config["RECURRENCE_MAX_OCCURRENCES"])
-    except recurrence.RecurrenceError as exc:
+    except scheduling.RecurrenceError as exc:
         result["errors"][exc.field] = [services.recurrence_message(exc)]
         return jsonify(result)
     shown = _preview(form, rule)
@@ -336,7 +336,7 @@ def cancel_occurrence(occurrence_id: int):
 @role_required("staff")
 def move_occurrence(occurrence_id: int):
     occurrence = db.get_or_404(MeetingOccurrence, occurrence_id)
-    zone = recurrence.validate_timezone(occurrence.series.timezone)
+    zone = scheduling.validate_timezone(occurrence.series.timezone)
     form = MoveOccurrenceForm()
     conflicts: list[Any] = []
     if request.method == "GET":
@@ -344,8 +344,8 @@ def move_occurrence(occurrence_id: int):
         form.end.data = occurrence.ends_at.astimezone(zone).replace(tzinfo=None)
     if form.validate_on_submit():
         result = act(lambda: services.move_occurrence(
-            occurrence, starts_at=recurrence.localize(form.start.data, zone),
-            ends_at=recurrence.localize(form.end.data, zone), actor=current_user, now=_now()), form=form)
+            occurrence, starts_at=scheduling.localize(form.start.data, zone),
+            ends_at=scheduling.localize(form.end.data, zone), actor=current_user, now=_now()), form=form)
         if result.ok:
             flash(_("The meeting was moved and the registrants were informed."), "success")
             return redirect(url_for("meetings.manage_detail", series_id=occurrence.series_id))

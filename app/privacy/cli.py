@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.core.cli import now_option, parse_now
 from app.core.types import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -17,25 +17,13 @@ from app.privacy import services
 privacy_cli = AppGroup("privacy", help="Personal data: retention, export, erasure.")
 
 
-def _parse_now(value: str | None) -> datetime:
-    if not value:
-        return utcnow()
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.ClickException(f"--now: not an ISO 8601 date-time: {value!r}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
-
-
 @privacy_cli.command("anonymise")
-@click.option("--now", "now_text", default=None, help="Pretend it is this ISO 8601 instant (UTC if no offset).")
+@now_option(require_offset=False)
 @click.option("--dry-run", is_flag=True, help="Only count; change nothing.")
 @click.option("--retention-days", type=int, default=None, help="Default: RETENTION_DAYS (30).")
 def anonymise(now_text: str | None, dry_run: bool, retention_days: int | None) -> None:
     """Anonymise registrations of meetings that ended more than RETENTION_DAYS ago."""
-    now = _parse_now(now_text)
+    now = parse_now(now_text, require_offset=False) or utcnow()
     days = current_app.config["RETENTION_DAYS"] if retention_days is None else retention_days
     if days < 0:
         raise click.ClickException("--retention-days must not be negative")

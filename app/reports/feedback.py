@@ -16,7 +16,7 @@ from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackQues
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme
 from app.reports.figures import (ChoiceCount, ChoiceQuestionFeedback, Feedback, FreeText, QuestionFeedback,
                                  SeriesFeedback, ThemeFeedback)
-from app.reports.query import _occurrence_filter, _int, _ratio, _avg, _names
+from app.reports.query import occurrence_filter, count_of, ratio_of, rounded_average, names_by_language
 
 
 def _feedback_by_series(session: Session, occ_filter) -> list[SeriesFeedback]:
@@ -40,11 +40,11 @@ def _feedback_by_series(session: Session, occ_filter) -> list[SeriesFeedback]:
     ).all()
     result = []
     for sid, fi, sv, en, invitations, responses, raters, average in rows:
-        suppressed = not may_show(_int(raters))
+        suppressed = not may_show(count_of(raters))
         result.append(SeriesFeedback(
-            series_id=sid, title=_names(fi, sv, en), invitations=_int(invitations), responses=_int(responses),
-            response_rate=_ratio(_int(responses), _int(invitations)), suppressed=suppressed,
-            average=None if suppressed else _avg(average)))
+            series_id=sid, title=names_by_language(fi, sv, en), invitations=count_of(invitations), responses=count_of(responses),
+            response_rate=ratio_of(count_of(responses), count_of(invitations)), suppressed=suppressed,
+            average=None if suppressed else rounded_average(average)))
     return result
 
 
@@ -73,12 +73,12 @@ def _feedback_by_question(session: Session, occ_filter) -> list[QuestionFeedback
     result = []
     for row in sorted(rows, key=lambda r: (r[5] or 0, r[2] or "")):
         key, qid, fi, sv, en, _position, respondents, average = row[:8]
-        suppressed = not may_show(_int(respondents))
+        suppressed = not may_show(count_of(respondents))
         result.append(QuestionFeedback(
-            key=key or f"q{qid}", question=_names(fi, sv, en), suppressed=suppressed,
-            respondents=None if suppressed else _int(respondents),
-            average=None if suppressed else _avg(average),
-            distribution=None if suppressed else [_int(v) for v in row[8:13]]))
+            key=key or f"q{qid}", question=names_by_language(fi, sv, en), suppressed=suppressed,
+            respondents=None if suppressed else count_of(respondents),
+            average=None if suppressed else rounded_average(average),
+            distribution=None if suppressed else [count_of(v) for v in row[8:13]]))
     return result
 
 
@@ -96,27 +96,27 @@ def _feedback_by_choice(session: Session, occ_filter) -> list[ChoiceQuestionFeed
         .where(q.kind.in_(("single", "multiple")), ans.choices.is_not(None))
         .group_by(q.key, own_question, combination)
     ).all()
-    themes = {t.key: _names(t.name_fi, t.name_sv, t.name_en) for t in session.execute(
+    themes = {t.key: names_by_language(t.name_fi, t.name_sv, t.name_en) for t in session.execute(
         select(MeetingTheme.key, MeetingTheme.name_fi, MeetingTheme.name_sv, MeetingTheme.name_en)
         .order_by(MeetingTheme.position, MeetingTheme.id))}
     groups: dict[tuple, dict] = {}
     for key, qid, kind, fi, sv, en, position, options, from_themes, picked, count in rows:
         group = groups.setdefault((key, qid), {
-            "key": key or f"q{qid}", "kind": kind, "question": _names(fi, sv, en), "position": position or 0,
+            "key": key or f"q{qid}", "kind": kind, "question": names_by_language(fi, sv, en), "position": position or 0,
             "options": json.loads(options) if options else [], "from_themes": bool(from_themes),
             "respondents": 0, "counts": {}})
-        group["respondents"] += _int(count)
+        group["respondents"] += count_of(count)
         for option in json.loads(picked) if picked else []:
-            group["counts"][option] = group["counts"].get(option, 0) + _int(count)
+            group["counts"][option] = group["counts"].get(option, 0) + count_of(count)
     result = []
     for group in sorted(groups.values(), key=lambda g: (g["position"], g["question"]["fi"] or "")):
         suppressed = not may_show(group["respondents"])
         options = None
         if not suppressed:
             labels = dict(themes) if group["from_themes"] else {
-                o["key"]: _names(o.get("fi"), o.get("sv"), o.get("en")) for o in group["options"] if "key" in o}
+                o["key"]: names_by_language(o.get("fi"), o.get("sv"), o.get("en")) for o in group["options"] if "key" in o}
             order = list(labels) + [k for k in group["counts"] if k not in labels]
-            options = [ChoiceCount(key=k, label=labels.get(k, _names(k, None, None)), count=group["counts"].get(k, 0),
+            options = [ChoiceCount(key=k, label=labels.get(k, names_by_language(k, None, None)), count=group["counts"].get(k, 0),
                                    share=group["counts"].get(k, 0) / group["respondents"]) for k in order]
         result.append(ChoiceQuestionFeedback(
             key=group["key"], kind=group["kind"], question=group["question"], suppressed=suppressed,
@@ -150,14 +150,14 @@ def _feedback_by_theme(session: Session, occ_filter, text_limit: int | None,
     groups: dict[int | None, ThemeFeedback] = {}
     for theme_id, key, fi, sv, en, _position, raters, average, respondents, all_texts, texts in sorted(
             rows, key=lambda r: (r[0] is None, r[5] or 0, r[2] or "")):
-        suppressed = not may_show(_int(raters))
+        suppressed = not may_show(count_of(raters))
         # Free texts: the group's respondents (anyone who answered in the theme), and only texts of
         # series large enough to show theirs (app/core/disclosure.py).
-        texts_suppressed = not may_show(_int(respondents)) or _int(all_texts) > _int(texts) == 0
+        texts_suppressed = not may_show(count_of(respondents)) or count_of(all_texts) > count_of(texts) == 0
         groups[theme_id] = ThemeFeedback(
-            theme_id=theme_id, theme_key=key, theme_name=_names(fi, sv, en), suppressed=suppressed,
-            respondents=None if suppressed else _int(raters), average=None if suppressed else _avg(average),
-            texts_suppressed=texts_suppressed, text_answers=None if texts_suppressed else _int(texts))
+            theme_id=theme_id, theme_key=key, theme_name=names_by_language(fi, sv, en), suppressed=suppressed,
+            respondents=None if suppressed else count_of(raters), average=None if suppressed else rounded_average(average),
+            texts_suppressed=texts_suppressed, text_answers=None if texts_suppressed else count_of(texts))
     rank = func.row_number().over(partition_by=q.theme_id,
                                   order_by=(resp.submitted_at.desc(), ans.id.desc())).label("rank")
     newest = (
@@ -176,18 +176,18 @@ def _feedback_by_theme(session: Session, occ_filter, text_limit: int | None,
         if group is None or group.texts_suppressed:
             continue
         group.texts.append(FreeText(
-            text=row["text"].strip(), question=_names(row["q_fi"], row["q_sv"], row["q_en"]),
-            series_id=row["series_id"], series_title=_names(row["s_fi"], row["s_sv"], row["s_en"])))
+            text=row["text"].strip(), question=names_by_language(row["q_fi"], row["q_sv"], row["q_en"]),
+            series_id=row["series_id"], series_title=names_by_language(row["s_fi"], row["s_sv"], row["s_en"])))
     return list(groups.values())
 
 
 def feedback_section(session: Session, start: datetime, end: datetime, series_id: int | None, theme_id: int | None,
               text_limit: int | None) -> Feedback:
-    occ_filter = _occurrence_filter(start, end, series_id, theme_id)
+    occ_filter = occurrence_filter(start, end, series_id, theme_id)
     by_series = _feedback_by_series(session, occ_filter)
     invitations = sum(s.invitations for s in by_series)
     responses = sum(s.responses for s in by_series)
-    return Feedback(invitations=invitations, responses=responses, response_rate=_ratio(responses, invitations),
+    return Feedback(invitations=invitations, responses=responses, response_rate=ratio_of(responses, invitations),
                     by_question=_feedback_by_question(session, occ_filter),
                     by_choice=_feedback_by_choice(session, occ_filter),
                     by_theme=_feedback_by_theme(session, occ_filter, text_limit,

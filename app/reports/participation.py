@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Organization
 from app.meetings.models import MeetingOccurrence, Registration
 from app.reports.figures import MonthRow, Participation, DistrictRow, Reach
-from app.reports.query import _month_bucket, _occurrence_filter, _int
+from app.reports.query import month_bucket, occurrence_filter, count_of
 
 
 def participation_section(session: Session, months: list[date], start: datetime, end: datetime, now: datetime,
@@ -17,7 +17,7 @@ def participation_section(session: Session, months: list[date], start: datetime,
     """One query: registrations summed per occurrence (a grouped subquery, so no COUNT DISTINCT is
     needed), joined to the period's occurrences and summed again per month bucket."""
     occ, reg = MeetingOccurrence, Registration
-    occ_filter = _occurrence_filter(start, end, series_id, theme_id)
+    occ_filter = occurrence_filter(start, end, series_id, theme_id)
     live = reg.status.in_(("confirmed", "waitlisted"))
     confirmed = reg.status == "confirmed"
     held_occurrence = and_(occ.status == "scheduled", occ.starts_at < now)
@@ -35,7 +35,7 @@ def participation_section(session: Session, months: list[date], start: datetime,
         .group_by(reg.occurrence_id)
         .subquery("r"))
     r = per_occurrence.c
-    bucket = _month_bucket(occ.starts_at, months).label("bucket")
+    bucket = month_bucket(occ.starts_at, months).label("bucket")
     bucketed = (
         select(bucket,
                case((held_occurrence, 1), else_=0).label("held"),
@@ -61,7 +61,7 @@ def participation_section(session: Session, months: list[date], start: datetime,
     totals = [0] * 11
     for index, first in enumerate(months):
         row = by_bucket.get(index)
-        values = [_int(v) for v in row[1:]] if row is not None else [0] * 11
+        values = [count_of(v) for v in row[1:]] if row is not None else [0] * 11
         totals = [a + b for a, b in zip(totals, values)]
         month_rows.append(MonthRow(month=first.strftime("%Y-%m"), occurrences_held=values[0],
                                    occurrences_cancelled=values[1], occurrences_upcoming=values[2],
@@ -82,7 +82,7 @@ def reach_section(session: Session, start: datetime, end: datetime, series_id: i
     """One query, one pass over the live registrations grouped by organisation: the first ever
     meeting of each one and whether it had one in the report's scope; then counted by district."""
     reg, occ = Registration, MeetingOccurrence
-    in_scope = _occurrence_filter(start, end, series_id, theme_id)
+    in_scope = occurrence_filter(start, end, series_id, theme_id)
     per_org = (select(reg.organization_id.label("organization_id"),
                       func.min(occ.starts_at).label("first_at"),
                       func.max(case((in_scope, 1), else_=0)).label("reached"))
@@ -97,7 +97,7 @@ def reach_section(session: Session, start: datetime, end: datetime, series_id: i
         .where(per_org.c.reached == 1)
         .group_by(Organization.district)
     ).all()
-    by_district = sorted((DistrictRow(district=row[0], organisations=_int(row[1]), new_organisations=_int(row[2]))
+    by_district = sorted((DistrictRow(district=row[0], organisations=count_of(row[1]), new_organisations=count_of(row[2]))
                           for row in rows),
                          key=lambda r: (r.district is None, -r.organisations, r.district or ""))
     return Reach(organisations=sum(r.organisations for r in by_district),

@@ -9,7 +9,7 @@ from app.meetings.models import MeetingOccurrence, series_themes
 from app.reports.period import REPORT_TZ, local_midnight
 
 
-def _month_bucket(column, months: list[date]):
+def month_bucket(column, months: list[date]):
     """A CASE giving the index of the local month ``column`` falls in (boundaries computed in Python,
     so daylight saving time is right on SQLite too, which has no time zones)."""
     whens = []
@@ -19,35 +19,41 @@ def _month_bucket(column, months: list[date]):
     return case(*whens, else_=literal(len(months) - 1))
 
 
-def _occurrence_filter(start: datetime, end: datetime, series_id: int | None, theme_id: int | None):
+def occurrence_filter(start: datetime, end: datetime, series_id: int | None, theme_id: int | None):
     """WHERE clause selecting the occurrences the report covers."""
     conditions = [MeetingOccurrence.starts_at >= start, MeetingOccurrence.starts_at < end]
     if series_id is not None:
         conditions.append(MeetingOccurrence.series_id == series_id)
     if theme_id is not None:
-        conditions.append(MeetingOccurrence.series_id.in_(_theme_series(theme_id)))
+        conditions.append(MeetingOccurrence.series_id.in_(theme_series(theme_id)))
     return and_(*conditions)
 
 
-def _int(value) -> int:
+def count_of(value) -> int:
+    """A SQL count or sum as an int (``None``, from an empty SUM, is 0)."""
     return int(value or 0)
 
 
-def _ratio(part: int, whole: int) -> float | None:
+def ratio_of(part: int, whole: int) -> float | None:
+    """``part / whole``; ``None`` when ``whole`` is 0."""
     return part / whole if whole else None
 
 
-def _avg(value) -> float | None:
+def rounded_average(value) -> float | None:
+    """A SQL average rounded to two decimals; ``None`` stays ``None``."""
     return None if value is None else round(float(value), 2)
 
 
-def _names(fi, sv, en) -> dict[str, str | None]:
+def names_by_language(fi, sv, en) -> dict[str, str | None]:
+    """A translated name as ``{"fi": …, "sv": …, "en": …}``."""
     return {"fi": fi, "sv": sv, "en": en}
 
 
-def _local_date(value: datetime) -> date:
+def report_date(value: datetime) -> date:
+    """The date of ``value`` in the report's time zone."""
     return value.astimezone(REPORT_TZ).date()
 
 
-def _theme_series(theme_id: int):
+def theme_series(theme_id: int):
+    """The ids of the series that have theme ``theme_id`` (a subquery)."""
     return select(series_themes.c.series_id).where(series_themes.c.theme_id == theme_id)

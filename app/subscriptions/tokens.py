@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-from itsdangerous import BadData, URLSafeSerializer
+from app.core.signed_links import SignedLink, positive_id
 
 SALT = "subscription-unsubscribe"
 MAX_IDS = 200
+_LINK = SignedLink(SALT, max_length=4000)
 
 
 @dataclass(frozen=True)
@@ -21,31 +21,18 @@ class UnsubscribeClaim:
     subscription_ids: tuple[int, ...]
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def unsubscribe_token(user_id: int, subscription_ids) -> str:
     """The token for ``user_id``'s ``subscription_ids``."""
-    return _serializer().dumps({"u": user_id, "s": sorted(set(subscription_ids))[:MAX_IDS]})
-
-
-def _valid_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+    return _LINK.sign({"u": user_id, "s": sorted(set(subscription_ids))[:MAX_IDS]})
 
 
 def read_token(token: str) -> UnsubscribeClaim | None:
     """What a valid token allows; None when tampered or malformed."""
-    if not token or len(token) > 4000:
-        return None
-    try:
-        data = _serializer().loads(token)
-    except (BadData, ValueError, UnicodeError):
-        return None
-    if not isinstance(data, dict):
+    data = _LINK.read(token)
+    if data is None:
         return None
     user_id, ids = data.get("u"), data.get("s")
-    if not _valid_id(user_id) or not isinstance(ids, list) or len(ids) > MAX_IDS \
-            or not all(_valid_id(i) for i in ids):
+    if not positive_id(user_id) or not isinstance(ids, list) or len(ids) > MAX_IDS \
+            or not all(positive_id(i) for i in ids):
         return None
     return UnsubscribeClaim(user_id, tuple(ids))

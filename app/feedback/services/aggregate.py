@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select, true
 
+from app.core.database import is_postgresql
 from app.core.disclosure import MIN_RESPONDENTS, may_show
 from app.extensions import db
 from app.feedback.models import (RATING_MAX, RATING_MIN, FeedbackAnswer, FeedbackForm,
@@ -16,7 +17,7 @@ from app.meetings.models import MeetingOccurrence
 
 def _choice_elements():
     """A table-valued function over ``feedback_answers.choices`` (json_each / json_array_elements_text)."""
-    if db.engine.dialect.name == "postgresql":
+    if is_postgresql():
         return func.json_array_elements_text(FeedbackAnswer.choices).table_valued("value").lateral("choice")
     return func.json_each(FeedbackAnswer.choices).table_valued("value").alias("choice")
 

@@ -15,7 +15,7 @@ from app.feedback.models import (FeedbackForm,
                                  FeedbackInvitation)
 from app.feedback.services.forms import ensure_form
 from app.feedback.notifications import send_invitation
-from app.feedback.services.tokens import _serializer, make_token
+from app.feedback.services.tokens import make_token, sign_invitation
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
 
 
@@ -103,7 +103,7 @@ def _send_invitations(now: datetime, result: SendResult) -> None:
             invitation_id = db.session.execute(statement).scalar()
             if invitation_id is None:
                 continue  # another run invited this person
-            send_invitation(token=_serializer().dumps({"i": invitation_id, "s": secret}), locale=locale,
+            send_invitation(token=sign_invitation(invitation_id, secret), locale=locale,
                             closes_at=closes_at, occurrence=occurrence, series=series, registration=registration)
             sent_here += 1
         db.session.commit()

@@ -1,15 +1,13 @@
 """The personal feedback link: a signed token naming an invitation and its secret."""
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.core.signed_links import SignedLink, positive_id, secret_matches
 from app.errors import NotFound
 from app.extensions import db
 from app.feedback.models import (FeedbackInvitation)
@@ -17,13 +15,18 @@ from app.feedback import notifications
 from app.meetings.models import MeetingOccurrence
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="feedback-invitation")
+_LINK = SignedLink("feedback-invitation")
+_serializer = _LINK.serializer  # the raw serializer (tests forge tokens with it)
+
+
+def sign_invitation(invitation_id: int, secret: str) -> str:
+    """The personal link's token: signed (invitation id, secret)."""
+    return _LINK.sign({"i": invitation_id, "s": secret})
 
 
 def make_token(invitation: FeedbackInvitation) -> str:
-    """The personal link's token: signed (invitation id, secret)."""
-    return _serializer().dumps({"i": invitation.id, "s": invitation.secret})
+    """The token of ``invitation``'s personal link."""
+    return sign_invitation(invitation.id, invitation.secret)
 
 
 def feedback_link(invitation: FeedbackInvitation) -> str:
@@ -35,18 +38,15 @@ def invitation_for_token(token: str) -> FeedbackInvitation:
     """The invitation a token names; 404 for anything tampered, unknown or revoked."""
     invalid = NotFound(_l("This feedback link is not valid. Check that you copied the whole link from the "
                           "email, or contact the meeting organiser."), code="invalid_link")
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        raise invalid from None
-    if not isinstance(data, dict) or not isinstance(data.get("i"), int) or not isinstance(data.get("s"), str):
+    data = _LINK.read(token)
+    if data is None or not positive_id(data.get("i")) or not isinstance(data.get("s"), str):
         raise invalid
     invitation = db.session.scalar(
         select(FeedbackInvitation)
         .options(joinedload(FeedbackInvitation.occurrence).joinedload(MeetingOccurrence.series),
                  joinedload(FeedbackInvitation.form), joinedload(FeedbackInvitation.registration))
         .where(FeedbackInvitation.id == data["i"]))
-    if invitation is None or not hmac.compare_digest(invitation.secret.encode(), data["s"].encode()):
+    if invitation is None or not secret_matches(invitation.secret, data["s"]):
         raise invalid
     return invitation
 

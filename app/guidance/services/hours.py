@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.audit import audit
-from app.core.validation import ErrorCollector
+from app.core.validation import ErrorCollector, clean_text, parse_datetime
 from app.core.auth import require_staff
 from app.core.i18n import LANGUAGES
 from app.core.rule_errors import message as rule_message
@@ -28,7 +28,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.guidance.models import GuidanceHour, GuidanceWindow
 from app.guidance.services import space_bookings
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings.models import MeetingTheme
 from app.spaces.models import Space
 from app.guidance.statuses import HourStatus, WindowStatus
@@ -44,19 +44,6 @@ CITY_HALL = "Helsingin kaupungintalo, Pohjoisesplanadi 11–13, Helsinki"
 def horizon_days() -> int:
     """How far ahead windows are created."""
     return int(current_app.config.get("GUIDANCE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
-
-
-def _text(raw: dict[str, Any], name: str, errors: ErrorCollector, limit: int) -> str | None:
-    value = raw.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        errors.add(name, _l("Enter text."))
-        return None
-    value = value.strip()
-    if len(value) > limit:
-        errors.add(name, _l("At most %(n)d characters.", n=limit))
-    return value or None
 
 
 def _int(raw: dict[str, Any], name: str, errors: ErrorCollector, *, low: int, high: int,
@@ -78,17 +65,6 @@ def _int(raw: dict[str, Any], name: str, errors: ErrorCollector, *, low: int, hi
         errors.add(name, _l("Enter a whole number from %(low)d to %(high)d.", low=low, high=high))
         return None
     return number
-
-
-def _datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def is_web_url(value: str) -> bool:
@@ -119,8 +95,8 @@ def clean_hour_data(raw: dict[str, Any], *, now: datetime) -> dict[str, Any]:
 def _clean_texts(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollector) -> None:
     for lang in LANGUAGES:
         for group, limit in (("title", 200), ("question", 300)):
-            data[f"{group}_{lang}"] = _text(raw, f"{group}_{lang}", errors, limit)
-        data[f"description_{lang}"] = _text(raw, f"description_{lang}", errors, 5000)
+            data[f"{group}_{lang}"] = clean_text(raw, f"{group}_{lang}", errors, limit)
+        data[f"description_{lang}"] = clean_text(raw, f"description_{lang}", errors, 5000)
     if not data["title_fi"] and "title_fi" not in errors.fields:
         errors.add("title_fi", _l("Enter the title in Finnish."))
     data["question_required"] = bool(raw.get("question_required"))
@@ -130,11 +106,11 @@ def _clean_start(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollect
     """The time zone and the first start (local, naive); returns the zone (None when invalid)."""
     zone = None
     try:
-        zone = recurrence.validate_timezone(raw.get("timezone") or "Europe/Helsinki")
+        zone = scheduling.validate_timezone(raw.get("timezone") or "Europe/Helsinki")
         data["timezone"] = zone.key
-    except recurrence.RecurrenceError as exc:
+    except scheduling.RecurrenceError as exc:
         errors.add("timezone", rule_message(exc))
-    start = _datetime(raw.get("start_local"))
+    start = parse_datetime(raw.get("start_local"))
     if start is None:
         errors.add("start_local", _l("Enter the start date and time.") if not raw.get("start_local")
                    else _l("Enter a valid date and time, for example 2027-02-02T09:00."))
@@ -145,7 +121,7 @@ def _clean_start(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollect
         if not 1900 <= start.year <= 2999:
             errors.add("start_local", _l("Enter a valid date and time, for example 2027-02-02T09:00."))
             start = None
-        elif zone is not None and recurrence.localize(start, zone) <= now:
+        elif zone is not None and scheduling.localize(start, zone) <= now:
             errors.add("start_local", _l("The first guidance hour must be in the future."))
     data["start_local"] = start
     return zone
@@ -186,8 +162,8 @@ def _clean_choice(raw: dict[str, Any], name: str, model: Any, errors: ErrorColle
 def _clean_place(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollector) -> None:
     """City Hall (a street address), an online link, or a resident space (booked per window)."""
     data["space_id"] = _clean_choice(raw, "space_id", Space, errors, _l("Choose a space from the list."))
-    data["location"] = _text(raw, "location", errors, 300)
-    data["online_url"] = _text(raw, "online_url", errors, 500)
+    data["location"] = clean_text(raw, "location", errors, 300)
+    data["online_url"] = clean_text(raw, "online_url", errors, 500)
     if data["online_url"] and not is_web_url(data["online_url"]):
         errors.add("online_url", _l("Enter a full web address starting with https://."))
     if not (data["space_id"] or data["location"] or data["online_url"]) and not {
@@ -221,16 +197,16 @@ def _clean_rrule(raw: dict[str, Any], data: dict[str, Any], errors: ErrorCollect
         errors.add("rrule", _l("The recurrence rule could not be read."))
     elif start is not None and zone is not None:
         try:
-            data["rrule"] = recurrence.normalize_rrule(rrule_text, start_local=start, tz=zone.key,
+            data["rrule"] = scheduling.normalize_rrule(rrule_text, start_local=start, tz=zone.key,
                                                        max_occurrences=MAX_WINDOWS,
                                                        horizon=timedelta(days=horizon_days()))
-        except recurrence.RecurrenceError as exc:
+        except scheduling.RecurrenceError as exc:
             errors.add({"start": "start_local"}.get(exc.field, exc.field), rule_message(exc))
 
 
 def window_starts(hour: GuidanceHour, *, until: datetime) -> list[datetime]:
     """The rule's window starts before ``until`` (aware, in the hour's zone)."""
-    return recurrence.expand(hour.start_local, hour.timezone, hour.rrule, window_end=until, limit=MAX_WINDOWS)
+    return scheduling.expand(hour.start_local, hour.timezone, hour.rrule, window_end=until, limit=MAX_WINDOWS)
 
 
 def create_guidance_hour(data: dict[str, Any], *, actor: Any, now: datetime) -> GuidanceHour:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.core.validation import check_query_range
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.guidance.models import GuidanceAppointment, GuidanceHour, GuidanceWindow
@@ -83,13 +84,7 @@ def slots(hour: GuidanceHour, *, now: datetime, start: datetime | None = None,
 
 def check_range(start: datetime | None, end: datetime | None) -> None:
     """A ``from``/``to`` range that is the right way round and at most a year (422 otherwise)."""
-    if start is not None and end is not None:
-        if end <= start:
-            raise ValidationError(_l("Check the query parameters."),
-                                  fields={"to": [_l("The end must be after the start.")]})
-        if end - start > timedelta(days=MAX_RANGE_DAYS):
-            raise ValidationError(_l("Check the query parameters."), fields={
-                "to": [_l("At most %(n)d days at a time.", n=MAX_RANGE_DAYS)]})
+    check_query_range(start, end, max_days=MAX_RANGE_DAYS)
 
 
 def find_slot(hour: GuidanceHour, start: datetime, *, now: datetime) -> tuple[GuidanceWindow, datetime]:

@@ -8,7 +8,7 @@ Outside the space's opening hours the booking is made anyway with the reason
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Iterable
 
 
@@ -22,15 +22,6 @@ from app.guidance.statuses import WindowStatus
 from app.guidance.events import hour_url
 
 OVERRIDE_PREFIX = "Guidance: "
-
-
-def _override_reason(space: Space, start: datetime, end: datetime, title: str) -> str | None:
-    if space.opening_hours is None and not space.closed_on_holidays:
-        return None
-    intervals = spaces.open_intervals(space, start - timedelta(days=1), end + timedelta(days=1))
-    if any(a <= start and end <= b for a, b in intervals):
-        return None
-    return (OVERRIDE_PREFIX + title)[:1000]
 
 
 def book_windows(hour: GuidanceHour, windows: Iterable[GuidanceWindow], *, actor: Any, now: datetime) -> None:
@@ -49,7 +40,8 @@ def book_windows(hour: GuidanceHour, windows: Iterable[GuidanceWindow], *, actor
         except BookingConflict as exc:
             items.extend(exc.conflicts)
             continue
-        booking.override_reason = _override_reason(space, window.starts_at, window.ends_at, title)
+        booking.override_reason = spaces.outside_hours_reason(space, window.starts_at, window.ends_at,
+                                                              OVERRIDE_PREFIX + title)
         window.booking_id = booking.id
     if items:
         raise BookingConflict(items, tz=space.timezone)

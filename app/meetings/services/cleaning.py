@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from app.core.districts import DISTRICTS
 from app.core.urls import is_web_url
-from app.core.validation import ErrorCollector
+from app.core.validation import ErrorCollector, clean_text, parse_datetime
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings.models import MEETING_LANGUAGES, MeetingSeries, MeetingTheme
 from app.meetings.services.fields import (MAX_CAPACITY, MAX_CLOSES_BEFORE, MAX_DURATION, MAX_PAST_START_DAYS,
                                           SERIES_FIELDS, recurrence_message)
@@ -26,18 +26,6 @@ Raw = dict[str, Any]
 
 
 # --- single values ------------------------------------------------------------------------------
-def _text(raw: Raw, name: str, errors: ErrorCollector, max_length: int) -> str | None:
-    value = raw.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        errors.add(name, _l("Enter text."))
-        return None
-    value = value.strip()
-    if len(value) > max_length:
-        errors.add(name, _l("At most %(n)d characters.", n=max_length))
-    return value or None
-
 
 def _whole(raw: Raw, name: str, errors: ErrorCollector, low: int, high: int, *,
            default: int | None = None, required: bool = False) -> int | None:
@@ -72,28 +60,17 @@ def _bool(raw: Raw, name: str, errors: ErrorCollector, default: bool) -> bool:
     return default
 
 
-def _datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
 # --- sections -----------------------------------------------------------------------------------
 def _texts(raw: Raw, errors: ErrorCollector) -> Raw:
     data: Raw = {}
     for lang in ("fi", "sv", "en"):
-        data[f"title_{lang}"] = _text(raw, f"title_{lang}", errors, 200)
-        data[f"description_{lang}"] = _text(raw, f"description_{lang}", errors, 5000)
-        data[f"audience_{lang}"] = _text(raw, f"audience_{lang}", errors, 300)
+        data[f"title_{lang}"] = clean_text(raw, f"title_{lang}", errors, 200)
+        data[f"description_{lang}"] = clean_text(raw, f"description_{lang}", errors, 5000)
+        data[f"audience_{lang}"] = clean_text(raw, f"audience_{lang}", errors, 300)
     if not data["title_fi"] and not errors.has("title_fi"):
         errors.add("title_fi", _l("Enter the title in Finnish."))
     for name in ("organiser_unit", "organiser_unit_sv", "organiser_unit_en"):
-        data[name] = _text(raw, name, errors, 200)
+        data[name] = clean_text(raw, name, errors, 200)
     return data
 
 
@@ -107,15 +84,15 @@ def _choice(raw: Raw, name: str, errors: ErrorCollector, allowed: Any, default: 
 def _zone(raw: Raw, errors: ErrorCollector) -> ZoneInfo | None:
     tz_name = raw.get("timezone") or "Europe/Helsinki"
     try:
-        return recurrence.validate_timezone(tz_name if isinstance(tz_name, str) else str(tz_name))
-    except recurrence.RecurrenceError as exc:
+        return scheduling.validate_timezone(tz_name if isinstance(tz_name, str) else str(tz_name))
+    except scheduling.RecurrenceError as exc:
         errors.add("timezone", recurrence_message(exc))
         return None
 
 
 def _start(raw: Raw, errors: ErrorCollector, zone: ZoneInfo | None) -> datetime | None:
     """The first meeting's wall time in the series' zone (naive; an aware value is converted)."""
-    start = _datetime(raw.get("start_local"))
+    start = parse_datetime(raw.get("start_local"))
     if start is None:
         errors.add("start_local", _l("Enter the start date and time.") if not raw.get("start_local")
                    else _l("Enter a valid date and time."))
@@ -150,12 +127,12 @@ def _opens_at(raw: Raw, errors: ErrorCollector, zone: ZoneInfo | None) -> dateti
     opens = raw.get("registration_opens_at")
     if opens in (None, ""):
         return None
-    value = _datetime(opens)
+    value = parse_datetime(opens)
     if value is None:
         errors.add("registration_opens_at", _l("Enter a valid date and time."))
         return None
     if value.tzinfo is None:
-        value = recurrence.localize(value, zone or "Europe/Helsinki")
+        value = scheduling.localize(value, zone or "Europe/Helsinki")
     return value.astimezone(UTC)
 
 
@@ -176,8 +153,8 @@ def _space_id(raw: Raw, errors: ErrorCollector) -> int | None:
 
 def _place(raw: Raw, errors: ErrorCollector) -> Raw:
     """A resident space, a street address, an online link, or a space/address plus a link."""
-    data: Raw = {"space_id": _space_id(raw, errors), "location": _text(raw, "location", errors, 300),
-                 "online_url": _text(raw, "online_url", errors, 500)}
+    data: Raw = {"space_id": _space_id(raw, errors), "location": clean_text(raw, "location", errors, 300),
+                 "online_url": clean_text(raw, "online_url", errors, 500)}
     if data["online_url"] and not is_web_url(data["online_url"]):
         errors.add("online_url", _l("Enter a full web address starting with https://."))
     if not any(data.values()) and not errors.has("space_id", "location", "online_url"):
@@ -216,11 +193,11 @@ def _rule(raw: Raw, errors: ErrorCollector, *, start: datetime | None, zone: Zon
         if start < (now.astimezone(zone).replace(tzinfo=None) - timedelta(days=MAX_PAST_START_DAYS)):
             errors.add("start_local", _l("The start can be at most a year in the past."))
     try:
-        return recurrence.normalize_rrule(
+        return scheduling.normalize_rrule(
             rrule_text, start_local=start, tz=zone.key,
             max_occurrences=current_app.config["RECURRENCE_MAX_OCCURRENCES"],
             horizon=timedelta(days=current_app.config["RECURRENCE_HORIZON_DAYS"]))
-    except recurrence.RecurrenceError as exc:
+    except scheduling.RecurrenceError as exc:
         errors.add({"start": "start_local"}.get(exc.field, exc.field), recurrence_message(exc))
         return None
 

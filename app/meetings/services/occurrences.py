@@ -20,7 +20,7 @@ from app.core.auth import require_staff
 from app.core.validation import ErrorCollector
 from app.errors import ValidationError
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings import notifications, space_bookings
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.meetings.services.fields import MAX_DURATION
@@ -54,7 +54,7 @@ def _horizon(now: datetime, series: MeetingSeries | None = None) -> datetime:
     meeting when the series starts later (so a series planned far ahead still has its first dates)."""
     base = now
     if series is not None:
-        base = max(now, recurrence.localize(series.start_local, series.timezone).astimezone(UTC))
+        base = max(now, scheduling.localize(series.start_local, series.timezone).astimezone(UTC))
     return base + timedelta(days=current_app.config["MEETINGS_MATERIALISE_DAYS"])
 
 
@@ -62,7 +62,7 @@ def _expand(series: MeetingSeries, window_end: datetime, window_start: datetime 
     limit = current_app.config["RECURRENCE_MAX_OCCURRENCES"] * 4
     if series.segment_from is not None and (window_start is None or window_start < series.segment_from):
         window_start = series.segment_from  # earlier dates follow an earlier definition (series_split)
-    starts = recurrence.expand(series.start_local, series.timezone, series.rrule, window_start=window_start,
+    starts = scheduling.expand(series.start_local, series.timezone, series.rrule, window_start=window_start,
                                window_end=window_end, skip_holidays=series.skip_holidays, limit=limit)
     return [s.astimezone(UTC) for s in starts]
 

@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme, Registration
 from app.meetings.statuses import OccurrenceStatus, RegistrationStatus, SeriesStatus
 
@@ -99,10 +99,10 @@ def upcoming_page(filters: MeetingFilters, *, now: datetime, page: int, per_page
     if filters.language:
         query = query.where(MeetingSeries.language == filters.language)
     if filters.date_from:
-        query = query.where(MeetingOccurrence.starts_at >= recurrence.localize(
+        query = query.where(MeetingOccurrence.starts_at >= scheduling.localize(
             datetime.combine(filters.date_from, time(0, 0)), "Europe/Helsinki").astimezone(UTC))
     if filters.date_to:
-        query = query.where(MeetingOccurrence.starts_at < recurrence.localize(
+        query = query.where(MeetingOccurrence.starts_at < scheduling.localize(
             datetime.combine(filters.date_to + timedelta(days=1), time(0, 0)), "Europe/Helsinki").astimezone(UTC))
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 

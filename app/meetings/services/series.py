@@ -15,7 +15,7 @@ from app.core.audit import audit
 from app.core.auth import require_staff
 from app.errors import ValidationError
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.meetings import notifications, series_split, space_bookings
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
 from app.meetings.services.fields import LOCATION_FIELDS, SERIES_FIELDS, TIMING_FIELDS
@@ -78,9 +78,9 @@ def _as_boundary(effective_from: date | datetime | None, now: datetime, tz: str)
     if effective_from is None:
         return now
     if isinstance(effective_from, datetime):
-        value = effective_from if effective_from.tzinfo else recurrence.localize(effective_from, tz)
+        value = effective_from if effective_from.tzinfo else scheduling.localize(effective_from, tz)
     else:
-        value = recurrence.localize(datetime.combine(effective_from, time(0, 0)), tz)
+        value = scheduling.localize(datetime.combine(effective_from, time(0, 0)), tz)
     return max(value.astimezone(UTC), now)
 
 
@@ -186,13 +186,13 @@ def _retime(run: _Update, before: Any) -> None:
     kept_ids = _has_registrations([o.id for o in run.future])
     split = series_split.split(series, before, run.boundary)
     new_starts = _expand(series, _horizon(now, series), window_start=min(run.boundary, split or run.boundary))
-    by_date = {recurrence.localize(s, series.timezone).date(): s for s in new_starts}
+    by_date = {scheduling.localize(s, series.timezone).date(): s for s in new_starts}
     taken: set[datetime] = set()
     for occurrence in run.future:
         if occurrence.id not in kept_ids and occurrence.status != CANCELLED:
             _delete(occurrence, run)
             continue
-        day = recurrence.localize(occurrence.recurrence_id, series.timezone).date()
+        day = scheduling.localize(occurrence.recurrence_id, series.timezone).date()
         new_start = by_date.get(day)
         if new_start is None or new_start in taken:
             _drop(occurrence, run, has_registrations=occurrence.id in kept_ids)

@@ -28,7 +28,7 @@ from app.spaces.services.common import (ACCESSIBILITY_FACTS, EQUIPMENT, MAX_BLOC
                                         WEEKDAYS, BookingConflict, ConflictItem, Interval, check_range)
 from app.spaces.services.conflicts import _live_blocks_query, block_of, find_conflicts, refuse_conflicts
 from app.spaces.services.hours import (clean_opening_hours, clean_ranges, day_hours, format_hours, open_intervals,
-                                       parse_hours_text)
+                                       outside_hours_reason, parse_hours_text)
 from app.spaces.services.recurring import RecurringResult, Skipped, create_recurring_booking, occurrences_for
 from app.spaces.services.rules import horizon_days_for
 from app.spaces.services.spaces import (SpaceData, clean_space_data, create_space, delete_space_exception,
@@ -42,7 +42,7 @@ __all__ = [
     "cancel_booking_group", "check_range", "clean_opening_hours", "clean_ranges", "clean_space_data",
     "create_booking", "create_booking_request", "create_recurring_booking", "create_space", "day_hours",
     "decline_booking_request", "delete_space_exception", "find_conflicts", "find_free_spaces", "format_hours",
-    "horizon_days_for", "list_spaces", "monday_of", "move_booking", "occurrences_for", "open_intervals",
+    "horizon_days_for", "list_spaces", "monday_of", "move_booking", "occurrences_for", "open_intervals", "outside_hours_reason",
     "overlapping_own_requests", "parse_hours_text", "refuse_conflicts", "refuse_duplicate_request",
     "request_status_label", "requests_query", "set_space_exception", "update_space", "week_view",
     "withdraw_booking_request",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.errors import ValidationError
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.spaces.models import Space, SpaceException
 from app.spaces.services.common import UTC, WEEKDAYS, Interval
 
@@ -107,7 +107,7 @@ def _at(day: date, clock: str, zone: ZoneInfo) -> datetime:
     hour, minute = (int(x) for x in clock.split(":"))
     if hour == 24:
         day, hour = day + timedelta(days=1), 0
-    return recurrence.localize(datetime.combine(day, time(hour, minute)), zone).astimezone(UTC)
+    return scheduling.localize(datetime.combine(day, time(hour, minute)), zone).astimezone(UTC)
 
 
 def _load_exceptions(space: Space, first: date, last: date) -> dict[date, SpaceException]:
@@ -123,7 +123,7 @@ def day_hours(space: Space, day: date, exceptions: dict[date, SpaceException]) -
     """
     if day in exceptions:
         return list(exceptions[day].hours or [])
-    if space.closed_on_holidays and recurrence.is_holiday(day):
+    if space.closed_on_holidays and scheduling.is_holiday(day):
         return []
     if space.opening_hours is None:
         return None
@@ -186,3 +186,14 @@ def open_intervals(space: Space, start: datetime, end: datetime,
         day += timedelta(days=1)
     clipped = [(max(a, start), min(b, end)) for a, b in _merge(pieces)]
     return [(a, b) for a, b in clipped if a < b]
+
+
+def outside_hours_reason(space: Space, start: datetime, end: datetime, reason: str) -> str | None:
+    """The override reason of a booking another feature makes (``reason``, cut to 1000 characters)
+    when ``[start, end)`` is outside the space's opening hours; ``None`` when it is within them."""
+    if space.opening_hours is None and not space.closed_on_holidays:
+        return None
+    intervals = open_intervals(space, start - timedelta(days=1), end + timedelta(days=1))
+    if _within(intervals, start, end):
+        return None
+    return reason[:1000]

@@ -14,7 +14,7 @@ from app.core.audit import audit
 from app.core.auth import require_staff
 from app.errors import ValidationError
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.core.rule_errors import to_validation_error
 from app.spaces.models import Booking, Space
 from app.spaces.services.bookings import BookingOptions, book, booking_values
@@ -56,16 +56,16 @@ def occurrences_for(space: Space, start: datetime, end: datetime, rrule: str | N
     config = current_app.config
     start_local = start.astimezone(zone).replace(tzinfo=None)
     try:
-        canonical = recurrence.normalize_rrule(
+        canonical = scheduling.normalize_rrule(
             rrule, start_local=start_local, tz=space.timezone,
             max_occurrences=config["RECURRENCE_MAX_OCCURRENCES"],
             horizon=timedelta(days=config["RECURRENCE_HORIZON_DAYS"]))
         if canonical and "COUNT=" not in canonical and "UNTIL=" not in canonical:
             raise ValidationError(_l("A recurring booking needs an end: a number of times or an end date."),
                                   field="rrule", code="no_end")
-        starts = recurrence.expand(start_local, space.timezone, canonical,
+        starts = scheduling.expand(start_local, space.timezone, canonical,
                                    limit=config["RECURRENCE_MAX_OCCURRENCES"])
-    except recurrence.RecurrenceError as exc:
+    except scheduling.RecurrenceError as exc:
         raise to_validation_error(exc, {"timezone": "rrule"}) from None
     length = end - start
     return canonical, [(s.astimezone(UTC), s.astimezone(UTC) + length) for s in starts]

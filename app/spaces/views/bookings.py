@@ -15,7 +15,7 @@ from app.core.confirm import confirm_page, confirmed
 from app.core.dates import timespan
 from app.core.types import utcnow
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.core.rule_errors import to_validation_error
 from app.spaces import confirmations, services
 from app.spaces.forms import BookingForm, CancelForm, MoveForm
@@ -62,10 +62,10 @@ def bookings(space_id: int):
 def _recurrence_fields(form: BookingForm) -> str | None:
     """The RRULE from the repeat fields (or None)."""
     try:
-        return recurrence.build_rrule(form.repeat.data or None, interval=form.interval.data or 1,
+        return scheduling.build_rrule(form.repeat.data or None, interval=form.interval.data or 1,
                                       count=form.count.data, until=form.until.data,
                                       max_count=current_app.config["RECURRENCE_MAX_OCCURRENCES"])
-    except recurrence.RecurrenceError as exc:
+    except scheduling.RecurrenceError as exc:
         raise to_validation_error(exc, _REPEAT_FIELDS) from None
 
 

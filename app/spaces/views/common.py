@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.core.dates import format_clock, parse_day, timespan
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.spaces import buffer, services
 from app.spaces.models import Space
 from app.spaces.statuses import BookingStatus, RequestStatus
@@ -40,7 +40,7 @@ def space_or_404(space_id: int) -> Space:
 
 
 def combine(day: date, clock: time, tz: str) -> datetime:
-    return recurrence.localize(datetime.combine(day, clock), tz)
+    return scheduling.localize(datetime.combine(day, clock), tz)
 
 
 def interval_from_form(form, tz: str) -> tuple[datetime, datetime]:

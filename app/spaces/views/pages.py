@@ -13,7 +13,7 @@ from app.core.dates import parse_day
 from app.core.districts import DISTRICTS, district_choices
 from app.core.types import utcnow
 from app.extensions import db
-from app import scheduling as recurrence
+from app import scheduling
 from app.spaces import services
 from app.spaces.forms import FinderForm
 from app.spaces.models import SpaceException
@@ -38,8 +38,8 @@ def _special_days(space, today: date) -> list[tuple[date, Any, str | None]]:
     special: list[tuple[date, Any, str | None]] = [(e.day, e, e.note) for e in exceptions]
     if space.closed_on_holidays:
         taken = {e.day for e in exceptions}
-        special += [(d, None, recurrence.holiday_name(d, lang())) for d in
-                    (today + timedelta(days=i) for i in range(120)) if recurrence.is_holiday(d) and d not in taken]
+        special += [(d, None, scheduling.holiday_name(d, lang())) for d in
+                    (today + timedelta(days=i) for i in range(120)) if scheduling.is_holiday(d) and d not in taken]
     special.sort(key=lambda item: item[0])
     return special[:12]
 

@@ -7,13 +7,11 @@ page answers "check your email" either way. The user row exists only after the l
 """
 from __future__ import annotations
 
-import hmac
 import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
 
@@ -21,6 +19,7 @@ from app.accounts.membership_models import PendingSignup
 from app.accounts.models import Role, User
 from app.accounts.services import check_password_strength, make_password_reset_token, normalize_email
 from app.core.audit import audit
+from app.core.signed_links import LinkExpired, SignedLink, positive_id, secret_matches
 from app.core.types import utcnow
 from app.core.urls import external_url
 from app.errors import Conflict, ValidationError
@@ -37,13 +36,13 @@ def link_max_age() -> int:
     return int(current_app.config.get("SIGNUP_LINK_MAX_AGE") or DEFAULT_LINK_MAX_AGE)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _link() -> SignedLink:
+    return SignedLink(SALT, max_age=link_max_age())
 
 
 def verification_token(pending: PendingSignup) -> str:
     """The signed, expiring token of the verification link (it names the row and its secret)."""
-    return _serializer().dumps({"s": pending.id, "k": pending.secret})
+    return _link().sign({"s": pending.id, "k": pending.secret})
 
 
 def start_signup(*, name: str, email: str, password: str, locale: str, privacy_accepted: bool,
@@ -110,19 +109,16 @@ def resend(email: str, *, locale: str = "fi", now: datetime | None = None) -> No
 def pending_for_token(token: str) -> PendingSignup:
     """The pending sign-up of a valid link; ``ValidationError`` when expired, used or tampered."""
     try:
-        data = _serializer().loads(token or "", max_age=link_max_age())
-    except SignatureExpired:
+        data = _link().read(token)
+    except LinkExpired:
         raise ValidationError(_l("The link has expired. Sign up again or ask for a new link."),
                               code="expired") from None
-    except (BadData, ValueError, UnicodeError):
-        raise ValidationError(_l("The link is not valid."), code="invalid_token") from None
-    pending_id = data.get("s") if isinstance(data, dict) else None
-    secret = data.get("k") if isinstance(data, dict) else None
-    if not isinstance(pending_id, int) or isinstance(pending_id, bool) or not 0 < pending_id < 2**31 \
-            or not isinstance(secret, str):
+    pending_id = data.get("s") if data else None
+    secret = data.get("k") if data else None
+    if not positive_id(pending_id, 2**31) or not isinstance(secret, str):
         raise ValidationError(_l("The link is not valid."), code="invalid_token")
     pending = db.session.get(PendingSignup, pending_id)
-    if pending is None or not hmac.compare_digest(pending.secret.encode(), secret.encode()):
+    if pending is None or not secret_matches(pending.secret, secret):
         raise ValidationError(_l("The link is not valid. It may have been used already: try to log in."),
                               code="invalid_token")
     return pending

@@ -119,9 +119,8 @@ def test_good_web_addresses_are_accepted(app, make):
 # --- the staff space feed: its own feed token, never an API token ------------------------------------
 
 def test_space_feed_refuses_an_api_token(app, client, make):
-    from tests.spaces_helpers import make_space
 
-    space = make_space(app)
+    space = make.space()
     staff = make.user("staff")
     response = client.get(f"/calendar/spaces/{space.id}.ics", query_string={"token": make.token(staff)})
     assert response.status_code == 404

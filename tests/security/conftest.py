@@ -97,9 +97,8 @@ def _features(app, make, world: World) -> dict[str, Any]:
     from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackResponse, TopicProposal, TopicVote
     from app.meetings.models import MeetingSeries, MeetingTheme
     from app.spaces.models import Booking, BookingRequest, SpaceException
-    from tests.spaces_helpers import make_space
 
-    space = make_space(app, name="Security test space")
+    space = make.space(name="Security test space")
     # A meeting that has taken place: its registrant (ngo A) was invited to give feedback.
     past = make.occurrence(start_local=(datetime.now(HELSINKI) - timedelta(days=1)).replace(
         hour=15, minute=0, second=0, microsecond=0, tzinfo=None))

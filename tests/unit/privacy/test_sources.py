@@ -14,7 +14,6 @@ from app.mail.models import OutboxMessage
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
 from app.privacy import services
 from app.spaces.models import BookingRequest
-from tests.spaces_helpers import make_space
 
 HEL = ZoneInfo("Europe/Helsinki")
 
@@ -39,7 +38,7 @@ def test_erasure_of_an_upcoming_registration_promotes_the_waiting_list(app, make
 
 
 def _request(app, make, user, purpose="Syntymäpäivät, 40 v"):
-    space = make_space(app)
+    space = make.space()
     now = datetime.now(timezone.utc)
     with app.app_context():
         row = BookingRequest(space_id=space.id, requester_id=user.id, organization_id=user.organization_id,

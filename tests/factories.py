@@ -351,8 +351,9 @@ class Factory:
 
     # --- records, outcomes, subscriptions --------------------------------------------------------
 
-    def record(self, occurrence, *, actor: User | None = None, publish: bool = True, **data: Any):
-        """The occurrence's record saved as staff do (``RecordData`` fields, e.g. ``summary={"fi": ...}``)."""
+    def record(self, occurrence, *, actor: User | None = None, publish: bool | None = None, **data: Any):
+        """The occurrence's record saved as staff do (``RecordData`` fields, e.g. ``summary={"fi": ...}``):
+        a draft unless ``publish=True`` (which mails the registrants, as publishing does)."""
         from app.meetings.models import MeetingOccurrence as Occurrence
         from app.records import services as records
 

@@ -305,11 +305,8 @@ def test_bookings_list_and_week_view_query_counts_do_not_grow(app, client, make,
             start = at(monday, 8) + timedelta(hours=i % 12, days=(i // 12) % 7, weeks=i // 84)
             make.booking(space, start, start + timedelta(minutes=50), title=f"V{i}", organization_id=org.id,
                          created_by_id=staff.id)
-            with app.app_context():
-                db.session.add(BookingRequest(space_id=space.id, requester_id=ngo.id, organization_id=org.id,
-                                              title=f"R{i}", purpose="p", headcount=3, starts_at=start,
-                                              ends_at=start + timedelta(hours=1)))
-                db.session.commit()
+            make.booking_request(space, requester=ngo, organization_id=org.id, title=f"R{i}", purpose="p",
+                                 headcount=3, start=start, end=start + timedelta(hours=1))
 
     add(0, 2)
     few = counts()

@@ -117,16 +117,13 @@ def test_visibility_before_and_after_publishing(make, ctx):
 
 
 def test_library_filters_and_hides_what_is_not_public(make, ctx):
-    from app.meetings.models import MeetingTheme
-
-    staff_id, a_id, b_id = make.user("staff").id, make.past_occurrence(days_ago=2).id, make.past_occurrence(days_ago=400).id
+    theme = make.theme(key="t-lib", name_fi="Teema")
+    staff_id = make.user("staff").id
+    a_id = make.past_occurrence(days_ago=2, themes=[theme]).id
+    b_id = make.past_occurrence(days_ago=400).id
     staff = ctx.get(User, staff_id)
-    theme = MeetingTheme(key="t-lib", name_fi="Teema")
-    ctx.add(theme)
-    ctx.commit()
     a = ctx.get(MeetingOccurrence, a_id)
     b = ctx.get(MeetingOccurrence, b_id)
-    ctx.get(MeetingSeries, a.series_id).themes = [theme]
     public = materials.upload_attachment(a, materials.Upload("p.pdf", sample_pdf(), public_before_meeting=True),
                                          actor=staff)
     hidden = materials.upload_attachment(a, materials.Upload("h.pdf", sample_pdf()), actor=staff)

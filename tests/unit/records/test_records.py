@@ -11,7 +11,6 @@ from app.accounts.models import User
 from app.core.types import utcnow
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
-from app.feedback.models import TopicProposal
 from app.mail.models import OutboxMessage
 from app.meetings.models import MeetingOccurrence
 from app.records import services
@@ -45,11 +44,8 @@ def test_prefill_without_attendance_marks_uses_confirmed_seats(make, ctx):
 
 def test_prefill_links_topics_taken_up_for_the_meeting(make, ctx):
     occ = make.past_occurrence()
-    taken = TopicProposal(occurrence_id=occ.id, series_id=occ.series_id, title="Taken", status="taken_up",
-                          linked_occurrence_id=occ.id)
-    declined = TopicProposal(occurrence_id=occ.id, series_id=occ.series_id, title="No", status="declined")
-    ctx.add_all([taken, declined])
-    ctx.commit()
+    taken = make.topic(occ, title="Taken", status="taken_up", linked_occurrence_id=occ.id)
+    make.topic(occ, title="No", status="declined")
     assert services.prefill(ctx.get(MeetingOccurrence, occ.id))["topic_ids"] == [taken.id]
 
 
@@ -105,9 +101,7 @@ def test_only_staff_write_records(make, ctx):
 def test_links_must_be_real_and_of_the_same_series(make, ctx):
     occ = make.past_occurrence()
     other = make.occurrence()
-    foreign = TopicProposal(occurrence_id=other.id, series_id=other.series_id, title="Elsewhere")
-    ctx.add(foreign)
-    ctx.commit()
+    foreign = make.topic(other, title="Elsewhere")
     staff = ctx.get(User, make.user("staff").id)
     occurrence = ctx.get(MeetingOccurrence, occ.id)
     with pytest.raises(ValidationError) as info:

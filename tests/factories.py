@@ -1,4 +1,10 @@
-"""Factories: create committed rows for tests and return them detached with attributes loaded."""
+"""Factories: create committed rows for tests and return them detached with attributes loaded.
+
+One convention for every model: ``make.<model>(parents…, **overrides)`` writes the row (directly,
+not through the feature's rules, unless the docstring says "as staff do"), commits, and returns it
+detached (``detach``) so tests read its attributes outside an app context. Keyword arguments
+override the defaults. Pure time helpers (``hel``, ``at``, ``next_weekday``) live in tests/timeutil.py.
+"""
 from __future__ import annotations
 
 import itertools
@@ -34,7 +40,8 @@ def detach(obj: Any) -> Any:
 
 
 class Factory:
-    """``make.organization()``, ``make.user(role="staff")``, ``make.token(user)``…"""
+    """``make.organization()``, ``make.user("staff")``, ``make.series()``, ``make.space()``,
+    ``make.booking(space, start, end)``, ``make.topic(occurrence)``, ``make.subscription(user)``…"""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -354,12 +361,11 @@ class Factory:
     def record(self, occurrence, *, actor: User | None = None, publish: bool | None = None, **data: Any):
         """The occurrence's record saved as staff do (``RecordData`` fields, e.g. ``summary={"fi": ...}``):
         a draft unless ``publish=True`` (which mails the registrants, as publishing does)."""
-        from app.meetings.models import MeetingOccurrence as Occurrence
         from app.records import services as records
 
         actor = actor or self.user("staff")
         with self.app.app_context():
-            row = records.save_record(db.session.get(Occurrence, occurrence.id), records.RecordData(**data),
+            row = records.save_record(db.session.get(MeetingOccurrence, occurrence.id), records.RecordData(**data),
                                       actor=db.session.get(User, actor.id), publish=publish)
             db.session.commit()
             return detach(row)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.feedback import services
-from tests.unit.feedback.conftest import invite, past_occurrence  # noqa: F401  (fixtures)
+from tests.unit.feedback.conftest import invite  # noqa: F401  (fixture)
 
 
 def _answer(app, tokens, ratings):

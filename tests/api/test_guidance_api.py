@@ -10,7 +10,6 @@ import pytest
 from app.extensions import db
 from app.guidance.models import GuidanceAppointment, GuidanceHour, GuidanceWindow
 from app.spaces.models import Booking
-from tests.spaces_helpers import make_space
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -163,7 +162,7 @@ def test_ngo_users_are_not_advisers(client, make, staff):
 
 
 def test_resident_space_is_booked_per_window_and_a_conflict_keeps_nothing(app, client, make, staff):
-    space = make_space(app, name="Neuvontatila")
+    space = make.space(name="Neuvontatila")
     response = client.post("/api/v1/guidance-hours", json=_body(space_id=space.id, location=None), headers=staff)
     assert response.status_code == 201, response.json
     with app.app_context():

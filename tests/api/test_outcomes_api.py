@@ -4,18 +4,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.feedback.models import TopicProposal
 from app.mail.models import OutboxMessage
 
 
 def test_create_patch_follow_and_list(app, client, make):
     occ = make.occurrence()
     proposer = make.user("ngo")
-    with app.app_context():
-        topic = TopicProposal(occurrence_id=occ.id, series_id=occ.series_id, title="Aihe", proposer_id=proposer.id)
-        db.session.add(topic)
-        db.session.commit()
-        topic_id = topic.id
+    topic_id = make.topic(occ, title="Aihe", proposer_id=proposer.id).id
     staff, follower = make.auth("staff"), make.auth("ngo")
     assert client.post("/api/v1/outcomes", json={"title": {"fi": "T"}}, headers=follower).status_code == 403
     assert client.post("/api/v1/outcomes", json={"title": {"fi": "T"}, "status": "finished"},

@@ -216,17 +216,10 @@ def test_openapi_documents_meetings(client):
     assert {p["name"] for p in occurrences["get"]["parameters"]} >= {"series_id", "from", "to"}
 
 
-def test_series_in_a_resident_space(client, app):
-    from app.spaces.models import Space
-
-    with app.app_context():
-        space = Space(name="Kontulan asukastalo", address="Ostostie 4, Helsinki", capacity=40, district="eastern")
-        db.session.add(space)
-        db.session.commit()
-        space_id = space.id
-    from tests.factories import Factory
-
-    staff = Factory(app).auth("staff")
+def test_series_in_a_resident_space(client, make):
+    space_id = make.space(name="Kontulan asukastalo", address="Ostostie 4, Helsinki", capacity=40,
+                          district="eastern", closed_on_holidays=True).id
+    staff = make.auth("staff")
     response = client.post("/api/v1/series", json=body(location=..., space_id=space_id,
                                                        online_url="https://teams.example/x"), headers=staff)
     assert response.status_code == 201, response.json

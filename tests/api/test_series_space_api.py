@@ -10,7 +10,6 @@ from app.extensions import db
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.spaces.models import Booking
 from tests.api.test_series_api import body
-from tests.spaces_helpers import make_booking, make_space
 
 HEL = ZoneInfo("Europe/Helsinki")
 
@@ -22,9 +21,9 @@ def _counts(app):
 
 
 def test_conflict_is_409_with_times_and_writes_nothing(client, app, make):
-    space = make_space(app)
+    space = make.space()
     taken = datetime(2027, 2, 9, 18, 0, tzinfo=HEL)
-    make_booking(app, space, taken, taken + timedelta(hours=2), title="Kuoro")
+    make.booking(space, taken, taken + timedelta(hours=2), title="Kuoro")
     staff = make.auth("staff")
     response = client.post("/api/v1/series", json=body(space_id=space.id, location=...), headers=staff)
     assert response.status_code == 409
@@ -35,8 +34,8 @@ def test_conflict_is_409_with_times_and_writes_nothing(client, app, make):
 
 
 def test_series_books_and_patch_moves_bookings(client, app, make):
-    space = make_space(app)
-    other = make_space(app, name="Maunulan asukastila")
+    space = make.space()
+    other = make.space(name="Maunulan asukastila")
     staff = make.auth("staff")
     created = client.post("/api/v1/series", json=body(space_id=space.id, location=...), headers=staff)
     assert created.status_code == 201, created.json
@@ -58,10 +57,10 @@ def test_openapi_declares_the_conflict(client):
 
 
 def test_moving_an_occurrence_into_a_taken_slot_is_409(client, app, make):
-    space = make_space(app)
+    space = make.space()
     occurrence = make.occurrence(space_id=space.id, location=None)
     start = occurrence.starts_at + timedelta(days=1)
-    make_booking(app, space, start, start + timedelta(hours=2), title="Kuoro")
+    make.booking(space, start, start + timedelta(hours=2), title="Kuoro")
     response = client.patch(f"/api/v1/occurrences/{occurrence.id}", headers=make.auth("staff"),
                             json={"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat()})
     assert response.status_code == 409 and response.json["error"] == "conflict"

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.spaces.models import Booking, Space
-from tests.spaces_helpers import HEL, WEEKDAY_HOURS, at, make_booking, make_space, next_weekday
+from tests.timeutil import HEL, WEEKDAY_HOURS, at, next_weekday
 
 SPACE = {"name": "Maunulan asukastila", "address": "Suursuonlaita 3, Helsinki", "district": "northern",
          "capacity": 30}
@@ -67,7 +67,7 @@ def test_space_endpoints_roles(client, make):
 
 
 def test_single_booking_then_conflict_409(app, client, make):
-    space = make_space(app)
+    space = make.space()
     staff = make.auth("staff")
     day = next_weekday(1)
     url = f"/api/v1/spaces/{space.id}/bookings"
@@ -90,7 +90,7 @@ def test_single_booking_then_conflict_409(app, client, make):
 
 
 def test_naive_times_are_the_spaces_local_time_and_offsets_in_responses(app, client, make):
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(2)
     response = client.post(f"/api/v1/spaces/{space.id}/bookings", headers=make.auth("staff"),
                            json={"title": "X", "start": f"{day}T17:00", "end": f"{day}T19:00"})
@@ -100,10 +100,10 @@ def test_naive_times_are_the_spaces_local_time_and_offsets_in_responses(app, cli
 
 
 def test_recurring_with_skip_conflicts(app, client, make):
-    space = make_space(app)
+    space = make.space()
     first = next_weekday(3)
     taken = first + timedelta(weeks=1)
-    make_booking(app, space, at(taken, 18), at(taken, 19))
+    make.booking(space, at(taken, 18), at(taken, 19))
     staff = make.auth("staff")
     url = f"/api/v1/spaces/{space.id}/bookings"
     body = {"title": "Kuoro", "start": at(first, 17).isoformat(), "end": at(first, 19).isoformat(),
@@ -125,7 +125,7 @@ def test_recurring_with_skip_conflicts(app, client, make):
     ("over_capacity", "headcount"), ("bad_rrule", "rrule"), ("missing_title", "title"), ("bad_time", "start"),
 ])
 def test_booking_bad_input_is_422_and_nothing_written(app, client, make, case, field):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS, capacity=10)
+    space = make.space(opening_hours=WEEKDAY_HOURS, capacity=10)
     day = next_weekday(1)
     far = next_weekday(1, weeks=60)
     body = {"title": "X", "start": at(day, 10).isoformat(), "end": at(day, 11).isoformat()}
@@ -150,7 +150,7 @@ def test_booking_bad_input_is_422_and_nothing_written(app, client, make, case, f
 
 
 def test_override_outside_hours_with_reason(app, client, make):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS)
+    space = make.space(opening_hours=WEEKDAY_HOURS)
     day = next_weekday(5)
     response = client.post(f"/api/v1/spaces/{space.id}/bookings", headers=make.auth("staff"),
                            json={"title": "Talkoot", "start": at(day, 10).isoformat(), "end": at(day, 12).isoformat(),
@@ -159,7 +159,7 @@ def test_override_outside_hours_with_reason(app, client, make):
 
 
 def test_booking_roles(app, client, make):
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(1)
     body = {"title": "X", "start": at(day, 10).isoformat(), "end": at(day, 11).isoformat()}
     assert client.post(f"/api/v1/spaces/{space.id}/bookings", json=body).status_code == 401
@@ -169,9 +169,9 @@ def test_booking_roles(app, client, make):
 
 
 def test_availability_and_bookings_list_and_delete(app, client, make):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS)
+    space = make.space(opening_hours=WEEKDAY_HOURS)
     day = next_weekday(2)
-    booking = make_booking(app, space, at(day, 10), at(day, 11), title="Sisäinen nimi")
+    booking = make.booking(space, at(day, 10), at(day, 11), title="Sisäinen nimi")
     start, end = quote(at(day, 0).isoformat()), quote(at(day, 23).isoformat())
     response = client.get(f"/api/v1/spaces/{space.id}/availability?from={start}&to={end}")
     assert response.status_code == 200
@@ -196,8 +196,8 @@ def test_availability_and_bookings_list_and_delete(app, client, make):
 @pytest.mark.parametrize("query, field", [("from=2026-01-01T00:00:00Z&to=2027-06-01T00:00:00Z", "to"),
                                           ("from=yesterday", "from"),
                                           ("from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to")])
-def test_availability_range_errors_are_422(app, client, query, field):
-    space = make_space(app)
+def test_availability_range_errors_are_422(make, app, client, query, field):
+    space = make.space()
     response = client.get(f"/api/v1/spaces/{space.id}/availability?{query}")
     assert response.status_code == 422 and field in response.json["fields"], response.json
 
@@ -215,7 +215,7 @@ def test_openapi_documents_space_endpoints(client):
 
 
 def test_delete_series_cancels_the_later_dates(app, client, make):
-    space = make_space(app)
+    space = make.space()
     first = next_weekday(1)
     staff = make.auth("staff")
     until = (first + timedelta(weeks=3)).isoformat().replace("-", "")
@@ -250,7 +250,7 @@ def _status(app, booking_id: int) -> str:
 
 
 def test_delete_refuses_a_meetings_booking_and_the_meeting_frees_it(app, client, make):
-    space = make_space(app)
+    space = make.space()
     occurrence_id, booking_id = _meeting_booking(app, make, space)
     staff = make.auth("staff")
     response = client.delete(f"/api/v1/bookings/{booking_id}", headers=dict(staff, **{"Accept-Language": "en"}))
@@ -269,7 +269,7 @@ def test_delete_refuses_a_guidance_hours_booking(app, client, make):
     from app.guidance.models import GuidanceHour
     from app.guidance.services import space_bookings
 
-    space = make_space(app)
+    space = make.space()
     hour = make.guidance_hour(space_id=space.id, location=None, rrule="FREQ=WEEKLY;COUNT=2")
     with app.app_context():
         row = db.session.get(GuidanceHour, hour.id)
@@ -284,6 +284,6 @@ def test_delete_refuses_a_guidance_hours_booking(app, client, make):
     assert _status(app, booking_id) == "confirmed"
     # A plain booking of the same space is still cancelled as before.
     day = next_weekday(4)
-    plain = make_booking(app, space, at(day, 18), at(day, 19), title="Kerho")
+    plain = make.booking(space, at(day, 18), at(day, 19), title="Kerho")
     assert client.delete(f"/api/v1/bookings/{plain.id}", headers=make.auth("staff")).status_code == 204
     assert _status(app, plain.id) == "cancelled"

@@ -1,11 +1,10 @@
 """/api/v1/me/subscriptions (CONTRACT.md "The signed-in NGO user") and the series' reminder_hours_before."""
 from __future__ import annotations
 
-from tests.unit.subscriptions.helpers import theme_id
 
 
 def test_subscribe_list_delete_and_validation(app, client, make):
-    theme = theme_id(app)
+    theme = make.default_theme().id
     me, other = make.auth("ngo"), make.auth("ngo")
     assert client.get("/api/v1/me/subscriptions").status_code == 401
     assert client.get("/api/v1/me/subscriptions", headers=me).json == []

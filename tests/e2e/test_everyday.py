@@ -25,10 +25,10 @@ def test_cancelling_bookings_is_confirmed_and_a_meetings_booking_points_to_the_m
     from app.extensions import db
     from app.meetings import space_bookings
     from app.meetings.models import MeetingSeries
-    from tests.spaces_helpers import at, make_booking, make_space
+    from tests.timeutil import at
 
     _ = gettext_for(lang)
-    space = make_space(app, name="Vallilan asukastila", buffer_minutes=30)
+    space = make.space(name="Vallilan asukastila", buffer_minutes=30)
     day = _wednesday()
     series = make.series(space_id=space.id, location=None, occurrences=1, title_fi="Asukasilta")
     with app.app_context():
@@ -36,7 +36,7 @@ def test_cancelling_bookings_is_confirmed_and_a_meetings_booking_points_to_the_m
         db.session.commit()
     group = "g-" + lang
     for week in range(3):
-        make_booking(app, space, at(day + timedelta(weeks=week), 10), at(day + timedelta(weeks=week), 12),
+        make.booking(space, at(day + timedelta(weeks=week), 10), at(day + timedelta(weeks=week), 12),
                      title="Kuorokerho", group_id=group)
     staff = make.user("staff", locale=lang)
     page = new_page(locale=f"{lang}-FI")
@@ -79,7 +79,7 @@ def test_cancelling_bookings_is_confirmed_and_a_meetings_booking_points_to_the_m
     expect(page.get_by_role("status").first).to_contain_text(_("%(n)d bookings were cancelled.", n=3))
 
     # The buffer is explained on the form and in the refusal.
-    make_booking(app, space, at(day + timedelta(days=1), 10), at(day + timedelta(days=1), 12), title="Aamu")
+    make.booking(space, at(day + timedelta(days=1), 10), at(day + timedelta(days=1), 12), title="Aamu")
     page.goto(f"/spaces/{space.id}/bookings/new")
     expect(page.locator("#buffer-note")).to_contain_text("30")
     page.locator("#title").fill("Iltapäiväkerho")
@@ -96,13 +96,12 @@ def test_cancelling_bookings_is_confirmed_and_a_meetings_booking_points_to_the_m
 
 def test_ngo_request_declined_with_a_suggestion_and_topics_and_attendance(
         app, new_page, make, browser_login, axe_check, screenshot, outbox):
-    from tests.spaces_helpers import make_space
 
     _ = gettext_for("fi")
     org = make.organization(name="Pasilan kerho ry")
     ngo = make.user("ngo", organization=org, locale="fi")
     staff = make.user("staff", locale="fi")
-    space = make_space(app, name="Pasilan asukastila")
+    space = make.space(name="Pasilan asukastila")
     occurrence = make.occurrence()
     make.registration(occurrence, name="Tuleva Osallistuja")
     day = _wednesday(4)

@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, VIEWPORTS, assert_reflows
 from tests.e2e.helpers import exact, gettext_for, mail_link
-from tests.spaces_helpers import make_booking, make_space
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -31,7 +30,7 @@ def _setup(make, app):
     org = make.organization(name="Kontulan Asukasyhdistys ry")
     ngo = make.user("ngo", organization=org, locale="fi")
     staff = make.user("staff", locale="fi")
-    space = make_space(app, name="Kontulan asukastila")
+    space = make.space(name="Kontulan asukastila")
     today = date.today()
     start = datetime.combine(today + timedelta(days=8), datetime.min.time()).replace(hour=17)
     series = make.series(start_local=start, occurrences=2, space_id=space.id,
@@ -88,10 +87,10 @@ def test_series_form_preview_counts_checks_the_space_and_shows_only_fitting_fiel
         new_page, make, app, browser_login, axe_check, screenshot):
     _ = gettext_for("fi")
     staff = make.user("staff", locale="fi")
-    space = make_space(app, name="Kalasataman asukastila")
+    space = make.space(name="Kalasataman asukastila")
     first = date.today() + timedelta(days=14 + (1 - date.today().weekday()) % 7)  # a Tuesday
     taken = datetime.combine(first + timedelta(days=7), datetime.min.time(), HEL).replace(hour=17, minute=30)
-    make_booking(app, space, taken, taken + timedelta(minutes=30), title="Kuoro")
+    make.booking(space, taken, taken + timedelta(minutes=30), title="Kuoro")
     page = new_page(locale="fi-FI")
     browser_login(page, staff)
     page.goto("/meetings/manage/new")

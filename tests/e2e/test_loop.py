@@ -23,9 +23,6 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 def held_meeting(app, make):
     """A meeting that took place yesterday, a Swedish-speaking NGO member who attended and whose
     topic was taken up for it, and a staff member."""
-    from app.extensions import db
-    from app.feedback.models import TopicProposal
-
     start = (datetime.now(HELSINKI) - timedelta(days=1)).replace(hour=15, minute=0, second=0, microsecond=0,
                                                                  tzinfo=None)
     series = make.series(start_local=start, occurrences=1, rrule=None, title_fi="Järjestöfoorumi",
@@ -36,14 +33,9 @@ def held_meeting(app, make):
     make.registration(occurrence, email=member.email, name=member.name, user_id=member.id,
                       organization_id=org.id, locale="sv", attendance="present")
     staff = make.user("staff", locale="fi")
-    with app.app_context():
-        topic = TopicProposal(occurrence_id=occurrence.id, series_id=series.id, title="Öppna lokaler på söndagar",
-                              proposer_id=member.id, organization_id=org.id, status="taken_up",
-                              linked_occurrence_id=occurrence.id,
-                              created_at=occurrence.starts_at - timedelta(days=10))
-        db.session.add(topic)
-        db.session.commit()
-        db.session.remove()
+    make.topic(occurrence, title="Öppna lokaler på söndagar", proposer_id=member.id, organization_id=org.id,
+               status="taken_up", linked_occurrence_id=occurrence.id,
+               created_at=occurrence.starts_at - timedelta(days=10))
     return occurrence, member, staff
 
 

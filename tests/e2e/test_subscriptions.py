@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from app.core.types import utcnow
 from app.subscriptions import delivery
 from tests.e2e.helpers import exact, gettext_for, mail_link
-from tests.unit.subscriptions.helpers import publish, theme_id
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +25,7 @@ def _axe_both_widths(page, axe_check) -> None:
 def test_manage_subscriptions_and_unsubscribe_without_login(app, make, new_page, browser_login, axe_check,
                                                             screenshot, outbox):
     fi, sv = gettext_for("fi"), gettext_for("sv")
-    theme = theme_id(app)
+    theme = make.default_theme().id
     user = make.user("ngo", name="Outi Tilaaja", locale="fi")
     page = new_page(locale="fi-FI")
     browser_login(page, user)
@@ -61,7 +60,7 @@ def test_manage_subscriptions_and_unsubscribe_without_login(app, make, new_page,
     sv_page.goto(f"/subscriptions/?theme_id={theme}")
     sv_page.get_by_role("button", name=exact(sv("Subscribe"))).click()
     expect(sv_page.get_by_role("main")).to_contain_text(sv("At once"))
-    publish(app, make, themes=[theme], title_fi="Asukastilailta", title_sv="Kväll om invånarlokaler")
+    make.series(themes=[theme], title_fi="Asukastilailta", title_sv="Kväll om invånarlokaler")
     with app.app_context():
         assert delivery.send_immediate(utcnow()) == 1
     [mail] = outbox(kind="subscription_new_series")

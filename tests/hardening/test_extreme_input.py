@@ -18,9 +18,8 @@ def test_extreme_dates_in_api_queries_are_422(client, make, value):
 
 
 def test_extreme_dates_in_pages_and_forms(app, client, make, login):
-    from tests.spaces_helpers import make_space
 
-    space = make_space(app)
+    space = make.space()
     login(make.user("staff"))
     assert client.get(f"/spaces/{space.id}?week=9999-12-31").status_code == 200  # this week instead
     assert client.get(f"/calendar/spaces/{space.id}.ics?from=9999-12-31").status_code == 400

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.feedback.models import TopicProposal
 from app.mail.models import OutboxMessage
 from app.meetings.models import Registration
 
@@ -119,9 +118,8 @@ def test_good_web_addresses_are_accepted(app, make):
 # --- the staff space feed: its own feed token, never an API token ------------------------------------
 
 def test_space_feed_refuses_an_api_token(app, client, make):
-    from tests.spaces_helpers import make_space
 
-    space = make_space(app)
+    space = make.space()
     staff = make.user("staff")
     response = client.get(f"/calendar/spaces/{space.id}.ics", query_string={"token": make.token(staff)})
     assert response.status_code == 404
@@ -170,11 +168,8 @@ def test_topic_proposals_are_limited_per_user_per_meeting(app, client, make, log
 def test_topic_page_of_an_occurrence_is_paginated(app, client, make, login):
     occ = make.occurrence()
     users = [make.user("ngo") for _ in range(3)]
-    with app.app_context():
-        for n in range(60):
-            db.session.add(TopicProposal(occurrence_id=occ.id, series_id=occ.series_id, title=f"Aihe {n:02d}",
-                                         proposer_id=users[n % 3].id, votes_count=0))
-        db.session.commit()
+    for n in range(60):
+        make.topic(occ, title=f"Aihe {n:02d}", proposer_id=users[n % 3].id, votes_count=0)
     login(users[0])
     first = client.get(f"/topics/occurrences/{occ.id}").get_data(as_text=True)
     assert first.count('class="topic"') <= 25 or first.count("Aihe ") <= 30

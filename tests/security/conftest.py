@@ -3,8 +3,6 @@ with distinctive personal data, and a test client per role."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +22,6 @@ SECRET_NAME = "Zebulon Quixote-Personal"
 SECRET_EMAIL = "zebulon.private@example.org"
 SECRET_NEEDS = "Secretneed-wheelchair-7731"
 SECRET_ORG_NAME = "Privatgroup Xyzzy"
-HELSINKI = ZoneInfo("Europe/Helsinki")
 LISTED_NAME = "Listed Lumikki-Optin"  # chose to be on the participant list
 LISTED_EMAIL = "lumikki.optin@example.org"
 LISTED_NEEDS = "Secretneed-optin-5512"
@@ -97,118 +94,76 @@ def _features(app, make, world: World) -> dict[str, Any]:
     from app.calendar import tokens as calendar_tokens
     from app.core.types import utcnow
     from app.feedback import services as feedback
-    from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackResponse, TopicProposal, TopicVote
-    from app.meetings.models import MeetingSeries, MeetingTheme
-    from app.spaces.models import Booking, BookingRequest, SpaceException
-    from tests.spaces_helpers import make_space
+    from app.feedback.models import FeedbackInvitation
 
-    space = make_space(app, name="Security test space")
+    space = make.space(name="Security test space")
     # A meeting that has taken place: its registrant (ngo A) was invited to give feedback.
-    past = make.occurrence(start_local=(datetime.now(HELSINKI) - timedelta(days=1)).replace(
-        hour=15, minute=0, second=0, microsecond=0, tzinfo=None))
+    past = make.past_occurrence()
     past_registration = make.registration(past, name=SECRET_NAME, email=SECRET_EMAIL, user_id=world.ngo_a.id,
                                           organization_id=world.org_a.id)
     now = utcnow()
+    start = now + timedelta(days=10)
+    booking = make.booking(space, start, start + timedelta(hours=2), title="Security booking",
+                           organization_id=world.org_a.id)
+    exception = make.space_exception(space, date.today() + timedelta(days=20), note="Closed")
+    request = make.booking_request(space, requester=world.ngo_a, title="Security request", purpose=SECRET_PURPOSE,
+                                   headcount=8, start=now + timedelta(days=12),
+                                   end=now + timedelta(days=12, hours=2))
+    theme = make.theme(key="security-theme", name_fi="Turvateema", position=99)
+    form = make.feedback_form(past.series_id, anonymous=False)
+    text_question = next(q for q in make.questions(form) if q.kind == "text")
+    invitation = make.feedback_invitation(past_registration, form=form, secret="securitytestsecret", locale="en",
+                                          sent_at=now, closes_at=now + timedelta(days=14))
+    make.feedback_response(invitation, {text_question.id: SECRET_FEEDBACK}, responded_at=now, locale="en")
+    proposal = make.topic(world.occurrence, title="Security topic", description="Public description",
+                          proposer_id=world.ngo_a.id, organization_id=world.org_a.id,
+                          staff_note=SECRET_TOPIC_NOTE, voters=[world.ngo_a])
     with app.app_context():
-        start = now + timedelta(days=10)
-        booking = Booking(space_id=space.id, title="Security booking", starts_at=start,
-                          ends_at=start + timedelta(hours=2), block_starts_at=start,
-                          block_ends_at=start + timedelta(hours=2), organization_id=world.org_a.id)
-        exception = SpaceException(space_id=space.id, day=date.today() + timedelta(days=20), hours=None,
-                                   note="Closed")
-        request = BookingRequest(space_id=space.id, requester_id=world.ngo_a.id, organization_id=world.org_a.id,
-                                 title="Security request", purpose=SECRET_PURPOSE, headcount=8,
-                                 starts_at=now + timedelta(days=12), ends_at=now + timedelta(days=12, hours=2))
-        theme = MeetingTheme(key="security-theme", name_fi="Turvateema", position=99)
-        db.session.add_all([booking, exception, request, theme])
-        form = feedback.ensure_form(db.session.get(MeetingSeries, past.series_id))
-        form.anonymous = False
-        db.session.flush()
-        text_question = next(q for q in form.questions if q.kind == "text")
-        invitation = FeedbackInvitation(occurrence_id=past.id, registration_id=past_registration.id,
-                                        form_id=form.id, secret="securitytestsecret", locale="en",
-                                        sent_at=now, closes_at=now + timedelta(days=14))
-        db.session.add(invitation)
-        db.session.flush()
-        response = FeedbackResponse(invitation_id=invitation.id, occurrence_id=past.id, form_id=form.id,
-                                    registration_id=past_registration.id, locale="en")
-        response.answers.append(FeedbackAnswer(question_id=text_question.id, text=SECRET_FEEDBACK))
-        invitation.responded_at = now
-        proposal = TopicProposal(occurrence_id=world.occurrence.id, series_id=world.series.id,
-                                 title="Security topic", description="Public description",
-                                 proposer_id=world.ngo_a.id, organization_id=world.org_a.id,
-                                 staff_note=SECRET_TOPIC_NOTE, votes_count=1)
-        db.session.add_all([response, proposal])
-        db.session.flush()
-        db.session.add(TopicVote(proposal_id=proposal.id, user_id=world.ngo_a.id))
-        db.session.commit()
         ngo_a = db.session.get(User, world.ngo_a.id)
         staff = db.session.get(User, world.users["staff"].id)
         values = {
             "space": space, "booking_id": booking.id, "exception_id": exception.id,
             "booking_request_id": request.id, "theme_id": theme.id, "question_id": text_question.id,
             "feedback_series_id": past.series_id, "past_occurrence_id": past.id, "proposal_id": proposal.id,
-            "feedback_token": feedback.make_token(invitation),
+            "feedback_token": feedback.make_token(db.session.get(FeedbackInvitation, invitation.id)),
             "personal_feed_token": calendar_tokens.personal_feed_token(ngo_a),
             "space_staff_token": calendar_tokens.space_staff_token(staff, space.id),
         }
         db.session.remove()
     values.update(_guidance(app, make, world))
-    values.update(_subscriptions(app, world, values["theme_id"]))
+    values.update(_subscriptions(app, make, world, values["theme_id"]))
 
     def new_exception() -> int:
         """Another exception day of the space (deleting one consumes it)."""
-        with app.app_context():
-            row = SpaceException(space_id=space.id, day=date.today() + timedelta(days=30 + len(made)), hours=None)
-            db.session.add(row)
-            db.session.commit()
-            made.append(row.id)
-            return row.id
+        made.append(make.space_exception(space, date.today() + timedelta(days=30 + len(made))).id)
+        return made[-1]
 
     def new_proposal() -> int:
         """Another topic of ngo A (withdrawing one consumes it)."""
-        with app.app_context():
-            row = TopicProposal(occurrence_id=world.occurrence.id, series_id=world.series.id, title="Another topic",
-                                proposer_id=world.ngo_a.id, organization_id=world.org_a.id)
-            db.session.add(row)
-            db.session.commit()
-            made.append(row.id)
-            return row.id
+        made.append(make.topic(world.occurrence, title="Another topic", proposer_id=world.ngo_a.id,
+                               organization_id=world.org_a.id).id)
+        return made[-1]
 
     made: list[int] = []
     values.update(new_exception=new_exception, new_proposal=new_proposal)
-    values.update(_loop_features(app, world, past.id, values["proposal_id"]))
+    values.update(_loop_features(make, world, past, values["proposal_id"]))
     return values
 
 
-def _loop_features(app, world: World, past_id: int, proposal_id: int) -> dict[str, Any]:
+def _loop_features(make, world: World, past, proposal_id: int) -> dict[str, Any]:
     """A published record with a file on the past meeting, and an outcome of ngo A's topic."""
-    from app.meetings.models import MeetingOccurrence
-    from app.outcomes import services as outcomes
-    from app.records import materials, services as records
     from app.records.samples import sample_pdf
+
+    staff = world.users["staff"]
 
     def new_attachment() -> int:
         """Another file of the past meeting (deleting one consumes it)."""
-        with app.app_context():
-            staff = db.session.get(User, world.users["staff"].id)
-            row = materials.upload_attachment(db.session.get(MeetingOccurrence, past_id), materials.Upload(
-                filename="extra.pdf", data=sample_pdf("extra")), actor=staff)
-            db.session.commit()
-            return row.id
+        return make.attachment(past, filename="extra.pdf", data=sample_pdf("extra"), actor=staff).id
 
-    with app.app_context():
-        staff = db.session.get(User, world.users["staff"].id)
-        past = db.session.get(MeetingOccurrence, past_id)
-        records.save_record(past, records.RecordData(summary={"fi": "Pöytäkirja"}), actor=staff, publish=True)
-        attachment = materials.upload_attachment(past, materials.Upload(filename="slides.pdf", data=sample_pdf()),
-                                                 actor=staff)
-        outcome = outcomes.create_outcome(outcomes.OutcomeData(title={"fi": "Tulos"}, topic_ids=[proposal_id]),
-                                          actor=staff)
-        db.session.commit()
-        values = {"attachment_id": attachment.id, "outcome_id": outcome.id, "new_attachment": new_attachment}
-        db.session.remove()
-    return values
+    make.record(past, actor=staff, publish=True, summary={"fi": "Pöytäkirja"})
+    attachment = make.attachment(past, filename="slides.pdf", data=sample_pdf(), actor=staff)
+    outcome = make.outcome(actor=staff, title={"fi": "Tulos"}, topic_ids=[proposal_id])
+    return {"attachment_id": attachment.id, "outcome_id": outcome.id, "new_attachment": new_attachment}
 
 
 def role_client(app: Flask, world: World, role: str):
@@ -294,31 +249,21 @@ def _sign_in_services(request):
         request.getfixturevalue("oidc_settings")
 
 
-def _subscriptions(app, world: World, theme: int) -> dict[str, Any]:
+def _subscriptions(app, make, world: World, theme: int) -> dict[str, Any]:
     """ngo A's subscription and its unsubscribe link; ``new_subscription`` makes another one (deleting consumes)."""
     from app.core.districts import DISTRICTS
-    from app.subscriptions.models import Subscription, subscription_key
     from app.subscriptions.tokens import unsubscribe_token
 
     made: list[int] = []
 
     def new_subscription() -> int:
-        with app.app_context():
-            district = sorted(DISTRICTS)[len(made) % len(DISTRICTS)]
-            theme_id = theme if len(made) >= len(DISTRICTS) else None
-            row = Subscription(user_id=world.ngo_a.id, theme_id=theme_id, district=district,
-                               key=subscription_key(theme_id, district), frequency="weekly")
-            db.session.add(row)
-            db.session.commit()
-            made.append(row.id)
-            db.session.remove()
-            return made[-1]
+        district = sorted(DISTRICTS)[len(made) % len(DISTRICTS)]
+        theme_id = theme if len(made) >= len(DISTRICTS) else None
+        made.append(make.subscription(world.ngo_a, theme=theme_id, district=district, frequency="weekly").id)
+        return made[-1]
 
+    row = make.subscription(world.ngo_a, theme=theme, district=None, frequency="immediate")
     with app.app_context():
-        row = Subscription(user_id=world.ngo_a.id, theme_id=theme, district=None,
-                           key=subscription_key(theme, None), frequency="immediate")
-        db.session.add(row)
-        db.session.commit()
         values = {"subscription_id": row.id, "unsubscribe_token": unsubscribe_token(world.ngo_a.id, [row.id]),
                   "new_subscription": new_subscription}
         db.session.remove()

@@ -22,12 +22,8 @@ def draft(app, make, world):
     """A draft series with an occurrence and a topic proposal on it (made while it was public)."""
     series = make.series(occurrences=1, status="draft", title_fi="Luonnos Asdfghjkl")
     occurrence = make.occurrences(series)[0]
-    with app.app_context():
-        proposal = TopicProposal(occurrence_id=occurrence.id, series_id=series.id, title=DRAFT_TITLE,
-                                 proposer_id=world.ngo_a.id, organization_id=world.org_a.id)
-        db.session.add(proposal)
-        db.session.commit()
-        proposal_id = proposal.id
+    proposal_id = make.topic(occurrence, title=DRAFT_TITLE, proposer_id=world.ngo_a.id,
+                             organization_id=world.org_a.id).id
     return {"series_id": series.id, "occurrence_id": occurrence.id, "proposal_id": proposal_id}
 
 

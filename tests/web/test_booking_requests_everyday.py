@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.spaces.models import Booking, BookingRequest
-from tests.spaces_helpers import make_space, next_weekday
+from tests.timeutil import next_weekday
 
 
 def _request(client, space, day, start="10:00", end="11:00", title="Kerho"):
@@ -20,7 +20,7 @@ def _setup(app, make):
     org = make.organization(name="Vallilan kerho ry")
     ngo = make.user("ngo", organization=org, locale="en", name="Niina Järjestö")
     staff = make.user("staff", locale="en", name="Sakari Staff")
-    space = make_space(app)
+    space = make.space()
     return org, ngo, staff, space
 
 
@@ -103,11 +103,11 @@ def test_decline_can_suggest_another_time_shown_and_mailed(app, client, make, lo
 
 def test_the_buffer_is_explained_where_booking_and_in_the_refusal(app, client, make, login):
     """Issue 17, item 9: a refusal with times that do not overlap says it is the buffer, with times."""
-    from tests.spaces_helpers import at, make_booking
+    from tests.timeutil import at
 
-    space = make_space(app, buffer_minutes=30)
+    space = make.space(buffer_minutes=30)
     day = next_weekday(2)
-    make_booking(app, space, at(day, 10), at(day, 12), title="Aamukerho")
+    make.booking(space, at(day, 10), at(day, 12), title="Aamukerho")
     login(make.user("staff", locale="en"))
     form = client.get(f"/spaces/{space.id}/bookings/new?lang=en").get_data(as_text=True)
     assert 'id="buffer-note"' in form and "The space needs 30 minutes between bookings" in form
@@ -124,7 +124,7 @@ def test_the_buffer_is_explained_where_booking_and_in_the_refusal(app, client, m
 
 def test_staff_say_which_organisation_a_booking_is_for(app, client, make, login):
     org = make.organization(name="Kontulan kerho ry")
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(2)
     login(make.user("staff", locale="en"))
     form = client.get(f"/spaces/{space.id}/bookings/new?lang=en").get_data(as_text=True)

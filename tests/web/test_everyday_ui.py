@@ -11,7 +11,6 @@ import pytest
 
 from app.core import dates
 from app.meetings.tokens import registration_token
-from tests.spaces_helpers import make_booking, make_space
 
 HEL = ZoneInfo("Europe/Helsinki")
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,15 +71,15 @@ def _token(client, registration) -> str:
         return registration_token(db.session.get(Registration, registration.id))
 
 
-def test_space_page_shows_hours_and_limits_in_finnish_style(client, app):
-    space = make_space(app, opening_hours={"mon": [["08:00", "20:00"]]}, max_duration_minutes=480)
+def test_space_page_shows_hours_and_limits_in_finnish_style(make, client, app):
+    space = make.space(opening_hours={"mon": [["08:00", "20:00"]]}, max_duration_minutes=480)
     body = _text(client.get(f"/spaces/{space.id}?lang=fi"))
     assert "8.00–20.00" in body and "08:00–20:00" not in body
     assert "8 tuntia" in body and "480 minuuttia" not in body
 
 
-def test_week_grid_starts_today(client, app):
-    space = make_space(app)
+def test_week_grid_starts_today(make, client, app):
+    space = make.space()
     today = datetime.now(HEL).date()
     body = _text(client.get(f"/spaces/{space.id}?lang=fi"))
     first_column = re.search(r'<thead>\s*<tr>\s*<th scope="col">[^<]*</th>\s*<th scope="col">([^<]*)</th>', body)
@@ -127,9 +126,9 @@ def test_preview_count_matches_the_dates_listed(client, staff):
     assert data["heading"] == "The next 5 dates:" and len(data["dates"]) == 5
 
 
-def test_preview_checks_the_space_and_shows_one_error_box(client, app, staff):
-    space = make_space(app)
-    make_booking(app, space, datetime(2027, 1, 19, 17, 30, tzinfo=HEL), datetime(2027, 1, 19, 18, 0, tzinfo=HEL),
+def test_preview_checks_the_space_and_shows_one_error_box(make, client, app, staff):
+    space = make.space()
+    make.booking(space, datetime(2027, 1, 19, 17, 30, tzinfo=HEL), datetime(2027, 1, 19, 18, 0, tzinfo=HEL),
                  title="Kuoro")
     with_space = dict(FORM, location_mode="space", space_id=str(space.id), location="")
     body = _text(client.post("/meetings/manage/new?lang=en", data=with_space))

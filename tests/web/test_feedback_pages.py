@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.feedback import services
 from app.feedback.models import FeedbackAnswer, FeedbackForm, FeedbackQuestion, FeedbackResponse
-from tests.unit.feedback.conftest import invite, past_occurrence  # noqa: F401  (fixtures)
+from tests.unit.feedback.conftest import invite  # noqa: F401  (fixture)
 
 
 def _question_ids(app, occ):

@@ -9,11 +9,10 @@ from app.extensions import db
 from app.meetings import space_bookings
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.spaces.models import Booking
-from tests.spaces_helpers import make_space
 
 
 def _booked_series(app, make):
-    space = make_space(app)
+    space = make.space()
     series = make.series(space_id=space.id, location=None, occurrences=2)
     with app.app_context():
         space_bookings.sync_series(db.session.get(MeetingSeries, series.id), None, datetime.now(UTC))
@@ -82,8 +81,7 @@ def test_booking_again_when_the_time_was_taken_says_by_what(app, client, make, l
     with app.app_context():
         booking = db.session.get(Booking, booking_id)
         start, end = booking.starts_at, booking.ends_at
-    from tests.spaces_helpers import make_booking
-    make_booking(app, space, start, end, title="Kuoro")
+    make.booking(space, start, end, title="Kuoro")
     login(make.user("staff"))
     manage = client.get(f"/meetings/manage/{series.id}?lang=en").get_data(as_text=True)
     assert "space not booked: the time is taken by another booking" in manage

@@ -13,7 +13,6 @@ from app.extensions import db
 from app import scheduling as recurrence
 from app.meetings.models import MeetingOccurrence, MeetingSeries
 from app.spaces.models import Booking
-from tests.spaces_helpers import make_booking, make_space
 from tests.web.test_meetings_series import form
 
 HEL = ZoneInfo("Europe/Helsinki")
@@ -34,10 +33,10 @@ def _counts(app):
 
 @pytest.mark.parametrize("lang, words", [("en", "The space is already booked at these times"),
                                          ("fi", "ti 9.2.2027")])
-def test_series_form_conflict_is_reshown_with_the_times(client, app, staff, lang, words):
-    space = make_space(app)
+def test_series_form_conflict_is_reshown_with_the_times(make, client, app, staff, lang, words):
+    space = make.space()
     taken = datetime(2027, 2, 9, 17, 30, tzinfo=HEL)  # the 2nd meeting is 9.2.2027 17:00–19:00
-    make_booking(app, space, taken, taken + timedelta(minutes=30), title="Kuoro")
+    make.booking(space, taken, taken + timedelta(minutes=30), title="Kuoro")
     response = client.post(f"/meetings/manage/new?lang={lang}",
                            data=form(location_mode="space", space_id=str(space.id), location=None))
     body = response.get_data(as_text=True)
@@ -57,10 +56,10 @@ def test_series_form_conflict_is_reshown_with_the_times(client, app, staff, lang
 
 
 def test_move_form_conflict_is_reshown(client, app, make, staff):
-    space = make_space(app)
+    space = make.space()
     occurrence = make.occurrence(space_id=space.id, location=None)
     start = occurrence.starts_at + timedelta(days=1)
-    make_booking(app, space, start, start + timedelta(hours=2), title="Kuoro")
+    make.booking(space, start, start + timedelta(hours=2), title="Kuoro")
     local = start.astimezone(HEL)
     response = client.post(f"/meetings/manage/occurrences/{occurrence.id}/move?lang=en",
                            data={"start": local.strftime("%Y-%m-%dT%H:%M"),
@@ -101,12 +100,12 @@ def test_no_series_feed_link_on_a_draft(client, make, login):
 
 
 def test_publishing_into_a_taken_slot_flashes_the_times(client, app, make, staff):
-    space = make_space(app)
+    space = make.space()
     series = make.series(space_id=space.id, location=None, status="cancelled", occurrences=0, rrule="FREQ=WEEKLY")
     with app.app_context():
         series_row = db.session.get(MeetingSeries, series.id)
         first = recurrence.localize(series_row.start_local, series_row.timezone)
-    make_booking(app, space, first, first + timedelta(hours=1), title="Kuoro")
+    make.booking(space, first, first + timedelta(hours=1), title="Kuoro")
     response = client.post(f"/meetings/manage/{series.id}/status?lang=en", data={"status": "published"},
                            follow_redirects=True)
     body = response.get_data(as_text=True)
@@ -117,9 +116,9 @@ def test_publishing_into_a_taken_slot_flashes_the_times(client, app, make, staff
 
 
 def test_a_flagged_date_does_not_block_unpublishing(client, app, make, staff):
-    space = make_space(app)
+    space = make.space()
     occurrence = make.occurrence(space_id=space.id, location=None)  # factory: not booked
-    make_booking(app, space, occurrence.starts_at, occurrence.ends_at, title="Kuoro")
+    make.booking(space, occurrence.starts_at, occurrence.ends_at, title="Kuoro")
     client.get("/lang/en")  # remembered in the session, so the page after the redirect is English too
     response = client.post(f"/meetings/manage/{occurrence.series_id}/status", data={"status": "draft"},
                            follow_redirects=True)

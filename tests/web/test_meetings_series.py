@@ -67,17 +67,9 @@ def test_list_shows_published_upcoming_with_links(client, make):
 
 
 def test_list_filters(client, make, app):
-    with app.app_context():
-        theme = MeetingTheme(key="t", name_fi="Viestintä", position=0, active=True)
-        db.session.add(theme)
-        db.session.commit()
-        theme_id = theme.id
-    a = make.series(title_fi="Itäinen tapaaminen", district="eastern", language="sv")
+    theme_id = make.theme(key="t", name_fi="Viestintä", position=0, active=True).id
+    make.series(title_fi="Itäinen tapaaminen", district="eastern", language="sv", themes=[theme_id])
     make.series(title_fi="Läntinen tapaaminen", district="western")
-    with app.app_context():
-        row = db.session.get(MeetingSeries, a.id)
-        row.themes.append(db.session.get(MeetingTheme, theme_id))
-        db.session.commit()
     for query in ("district=eastern", "language=sv", f"theme={theme_id}"):
         body = text(client.get(f"/meetings?{query}"))
         assert "Itäinen tapaaminen" in body and "Läntinen tapaaminen" not in body, query

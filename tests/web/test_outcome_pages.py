@@ -4,7 +4,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.feedback.models import TopicProposal
 from app.mail.models import OutboxMessage
 from app.outcomes.models import Outcome, OutcomeFollower
 
@@ -12,12 +11,7 @@ from app.outcomes.models import Outcome, OutcomeFollower
 def test_staff_record_an_outcome_of_a_topic_and_the_proposer_follows(app, client, make, login):
     occ = make.occurrence()
     proposer, staff, other = make.user("ngo"), make.user("staff"), make.user("ngo")
-    with app.app_context():
-        topic = TopicProposal(occurrence_id=occ.id, series_id=occ.series_id, title="Iltakäyttö",
-                              proposer_id=proposer.id, status="taken_up")
-        db.session.add(topic)
-        db.session.commit()
-        topic_id = topic.id
+    topic_id = make.topic(occ, title="Iltakäyttö", proposer_id=proposer.id, status="taken_up").id
     login(staff)
     form = client.get(f"/outcomes/new?topic={topic_id}").get_data(as_text=True)
     assert "Iltakäyttö" in form and "checked" in form

@@ -6,14 +6,13 @@ from datetime import UTC, datetime
 
 from app.extensions import db
 from app.spaces.models import Booking
-from tests.spaces_helpers import make_space
 
 
 def _guidance_booking(app, make):
     from app.guidance.models import GuidanceHour
     from app.guidance.services import space_bookings
 
-    space = make_space(app)
+    space = make.space()
     hour = make.guidance_hour(space_id=space.id, location=None, rrule="FREQ=WEEKLY;COUNT=2")
     with app.app_context():
         row = db.session.get(GuidanceHour, hour.id)

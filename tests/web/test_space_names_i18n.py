@@ -8,7 +8,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.spaces import services
 from app.spaces.models import Space
-from tests.spaces_helpers import make_space, next_weekday
+from tests.timeutil import next_weekday
 
 NAMES = {"name": "Kallion asukastila", "address": "Helsinginkatu 25, 00510 Helsinki",
          "name_sv": "Berghälls invånarlokal", "address_sv": "Helsingegatan 25, 00510 Helsingfors"}
@@ -60,7 +60,7 @@ def test_the_api_takes_and_answers_every_language(client, make):
 
 
 def test_a_swedish_requester_gets_the_swedish_name_by_mail(app, client, make, login):
-    space = make_space(app, **NAMES, opening_hours=None)
+    space = make.space(**NAMES, opening_hours=None)
     ngo = make.user("ngo", locale="sv", organization=make.organization())
     login(ngo)
     day = next_weekday(2)

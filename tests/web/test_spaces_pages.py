@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.spaces.models import Booking, BookingRequest, Space, SpaceException
-from tests.spaces_helpers import WEEKDAY_HOURS, at, make_booking, make_space, next_weekday
+from tests.timeutil import WEEKDAY_HOURS, at, next_weekday
 
 
 @pytest.fixture
@@ -41,9 +41,9 @@ def test_nav_items_by_role(client, make, login, english):
     assert 'href="/booking-requests/"' in html and "My booking requests" not in html
 
 
-def test_public_list_filters_by_district_and_accessibility(app, client, english):
-    make_space(app, name="Kalasataman asukastila", district="central", accessibility={"step_free": True})
-    make_space(app, name="Maunulan asukastila", district="northern", accessibility={"step_free": False})
+def test_public_list_filters_by_district_and_accessibility(make, app, client, english):
+    make.space(name="Kalasataman asukastila", district="central", accessibility={"step_free": True})
+    make.space(name="Maunulan asukastila", district="northern", accessibility={"step_free": False})
     html = client.get("/spaces/").get_data(as_text=True)
     assert "Kalasataman asukastila" in html and "Maunulan asukastila" in html
     html = client.get("/spaces/?district=northern").get_data(as_text=True)
@@ -53,11 +53,11 @@ def test_public_list_filters_by_district_and_accessibility(app, client, english)
     assert "No spaces match the filters." in client.get("/spaces/?district=ostersundom").get_data(as_text=True)
 
 
-def test_detail_has_facts_hours_and_accessible_week_view(app, client, english):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS, accessibility={"induction_loop": True},
+def test_detail_has_facts_hours_and_accessible_week_view(make, app, client, english):
+    space = make.space(opening_hours=WEEKDAY_HOURS, accessibility={"induction_loop": True},
                        equipment=["projector"], description_en="A bright room by the sea.")
     monday = next_weekday(0)
-    make_booking(app, space, at(monday, 10), at(monday, 11), title="Salainen otsikko")
+    make.booking(space, at(monday, 10), at(monday, 11), title="Salainen otsikko")
     html = client.get(f"/spaces/{space.id}?week={monday.isoformat()}").get_data(as_text=True)
     assert "A bright room by the sea." in html and "Induction loop: yes" in html and "Projector" in html
     assert "8.00–20.00" in html
@@ -71,19 +71,19 @@ def test_detail_has_facts_hours_and_accessible_week_view(app, client, english):
 
 
 def test_staff_sees_titles_in_week_view(app, client, make, login):
-    space = make_space(app)
+    space = make.space()
     monday = next_weekday(0)
-    make_booking(app, space, at(monday, 10), at(monday, 11), title="Kuoroharjoitus")
+    make.booking(space, at(monday, 10), at(monday, 11), title="Kuoroharjoitus")
     _staff(make, login)
     assert "Kuoroharjoitus" in client.get(f"/spaces/{space.id}?week={monday.isoformat()}").get_data(as_text=True)
 
 
-def test_finder_lists_free_spaces(app, client, english):
+def test_finder_lists_free_spaces(make, app, client, english):
     day = next_weekday(2)
-    make_space(app, name="Iso sali", capacity=40, district="eastern")
-    busy = make_space(app, name="Varattu sali", capacity=40, district="eastern")
-    make_space(app, name="Pieni huone", capacity=5, district="eastern")
-    make_booking(app, busy, at(day, 17), at(day, 19))
+    make.space(name="Iso sali", capacity=40, district="eastern")
+    busy = make.space(name="Varattu sali", capacity=40, district="eastern")
+    make.space(name="Pieni huone", capacity=5, district="eastern")
+    make.booking(busy, at(day, 17), at(day, 19))
     html = client.get(f"/spaces/find?capacity=20&district=eastern&date={day}&start_time=18:00&end_time=19:00"
                       ).get_data(as_text=True)
     assert "Iso sali" in html and "Varattu sali" not in html and "Pieni huone" not in html
@@ -130,7 +130,7 @@ def test_space_form_errors_reshown_nothing_saved(app, client, make, login):
 
 
 def test_space_pages_need_staff(app, client, make, login):
-    space = make_space(app)
+    space = make.space()
     assert client.get("/spaces/new").status_code == 302  # to login
     login(make.user("ngo"))
     for url in ("/spaces/new", f"/spaces/{space.id}/edit", f"/spaces/{space.id}/bookings",
@@ -139,7 +139,7 @@ def test_space_pages_need_staff(app, client, make, login):
 
 
 def test_exception_days(app, client, make, login):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS)
+    space = make.space(opening_hours=WEEKDAY_HOURS)
     _staff(make, login)
     day = next_weekday(2)
     response = client.post(f"/spaces/{space.id}/exceptions", data={"day": day.isoformat(), "kind": "closed",
@@ -170,7 +170,7 @@ def _booking_form(day, **extra):
 
 
 def test_staff_books_and_sees_it_in_the_list(app, client, make, login):
-    space = make_space(app)
+    space = make.space()
     _staff(make, login)
     day = next_weekday(1)
     response = client.post(f"/spaces/{space.id}/bookings/new", data=_booking_form(day, headcount="12"))
@@ -183,7 +183,7 @@ def test_staff_books_and_sees_it_in_the_list(app, client, make, login):
 
 
 def test_check_availability_saves_nothing(app, client, make, login):
-    space = make_space(app)
+    space = make.space()
     _staff(make, login)
     day = next_weekday(1)
     response = client.post(f"/spaces/{space.id}/bookings/new", data=_booking_form(day, action="check"))
@@ -192,9 +192,9 @@ def test_check_availability_saves_nothing(app, client, make, login):
 
 
 def test_conflict_reshows_form_with_conflicting_times(app, client, make, login):
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(1)
-    make_booking(app, space, at(day, 18), at(day, 20), title="Kuoro")
+    make.booking(space, at(day, 18), at(day, 20), title="Kuoro")
     _staff(make, login)
     for action in ("check", "save"):
         response = client.post(f"/spaces/{space.id}/bookings/new", data=_booking_form(day, action=action))
@@ -206,9 +206,9 @@ def test_conflict_reshows_form_with_conflicting_times(app, client, make, login):
 
 
 def test_recurring_booking_with_skip_conflicts(app, client, make, login):
-    space = make_space(app)
+    space = make.space()
     first = next_weekday(3)
-    make_booking(app, space, at(first + timedelta(weeks=1), 18), at(first + timedelta(weeks=1), 19))
+    make.booking(space, at(first + timedelta(weeks=1), 18), at(first + timedelta(weeks=1), 19))
     _staff(make, login)
     data = _booking_form(first, repeat="WEEKLY", interval="1", count="3")
     response = client.post(f"/spaces/{space.id}/bookings/new", data=data)
@@ -229,7 +229,7 @@ def test_recurring_booking_with_skip_conflicts(app, client, make, login):
     ({"far": True}, "at most 365 days ahead"),
 ])
 def test_booking_form_bad_input(app, client, make, login, extra, message):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS, capacity=10)
+    space = make.space(opening_hours=WEEKDAY_HOURS, capacity=10)
     _staff(make, login)
     day = next_weekday(1, weeks=60) if extra.pop("far", False) else next_weekday(1)
     response = client.post(f"/spaces/{space.id}/bookings/new", data=_booking_form(day, **extra))
@@ -239,7 +239,7 @@ def test_booking_form_bad_input(app, client, make, login, extra, message):
 
 
 def test_override_reason_books_outside_hours(app, client, make, login):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS)
+    space = make.space(opening_hours=WEEKDAY_HOURS)
     _staff(make, login)
     day = next_weekday(5)
     response = client.post(f"/spaces/{space.id}/bookings/new",
@@ -248,10 +248,10 @@ def test_override_reason_books_outside_hours(app, client, make, login):
 
 
 def test_move_and_cancel_from_the_list(app, client, make, login):
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(2)
-    booking = make_booking(app, space, at(day, 10), at(day, 11), title="Siirrettävä")
-    make_booking(app, space, at(day, 14), at(day, 15), title="Este")
+    booking = make.booking(space, at(day, 10), at(day, 11), title="Siirrettävä")
+    make.booking(space, at(day, 14), at(day, 15), title="Este")
     _staff(make, login)
     url = f"/spaces/{space.id}/bookings/{booking.id}/move"
     assert 'value="10:00"' in client.get(url).get_data(as_text=True)
@@ -273,10 +273,10 @@ def test_move_and_cancel_from_the_list(app, client, make, login):
 
 
 def test_bookings_list_is_paginated(app, client, make, login):
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(1)
     for i in range(30):
-        make_booking(app, space, at(day + timedelta(days=i), 10), at(day + timedelta(days=i), 11), title=f"Varaus {i:02d}")
+        make.booking(space, at(day + timedelta(days=i), 10), at(day + timedelta(days=i), 11), title=f"Varaus {i:02d}")
     _staff(make, login)
     first = client.get(f"/spaces/{space.id}/bookings").get_data(as_text=True)
     assert "Varaus 00" in first and "Varaus 29" not in first and 'rel="next"' in first
@@ -284,7 +284,7 @@ def test_bookings_list_is_paginated(app, client, make, login):
 
 
 def test_bookings_list_and_week_view_query_counts_do_not_grow(app, client, make, login, count_queries):
-    space = make_space(app)
+    space = make.space()
     monday = next_weekday(0)
     org = make.organization()
     staff = _staff(make, login)
@@ -303,13 +303,10 @@ def test_bookings_list_and_week_view_query_counts_do_not_grow(app, client, make,
     def add(first: int, n: int) -> None:
         for i in range(first, first + n):
             start = at(monday, 8) + timedelta(hours=i % 12, days=(i // 12) % 7, weeks=i // 84)
-            make_booking(app, space, start, start + timedelta(minutes=50), title=f"V{i}", organization_id=org.id,
+            make.booking(space, start, start + timedelta(minutes=50), title=f"V{i}", organization_id=org.id,
                          created_by_id=staff.id)
-            with app.app_context():
-                db.session.add(BookingRequest(space_id=space.id, requester_id=ngo.id, organization_id=org.id,
-                                              title=f"R{i}", purpose="p", headcount=3, starts_at=start,
-                                              ends_at=start + timedelta(hours=1)))
-                db.session.commit()
+            make.booking_request(space, requester=ngo, organization_id=org.id, title=f"R{i}", purpose="p",
+                                 headcount=3, start=start, end=start + timedelta(hours=1))
 
     add(0, 2)
     few = counts()
@@ -319,7 +316,7 @@ def test_bookings_list_and_week_view_query_counts_do_not_grow(app, client, make,
 
 def test_ngo_request_flow_with_mail(app, client, make, login):
     manager = make.user("staff", locale="en", email="manager@example.org")
-    space = make_space(app, opening_hours=WEEKDAY_HOURS, capacity=30, manager_id=manager.id,
+    space = make.space(opening_hours=WEEKDAY_HOURS, capacity=30, manager_id=manager.id,
                        booking_horizon_days=60)
     org = make.organization()
     ngo = make.user("ngo", organization=org, locale="en", email="ngo@example.org")
@@ -351,7 +348,7 @@ def test_ngo_request_flow_with_mail(app, client, make, login):
 
 def test_request_declined_with_reason_and_withdraw(app, client, make, login):
     staff = make.user("staff", locale="en")
-    space = make_space(app)
+    space = make.space()
     ngo = make.user("ngo", locale="en")
     day = next_weekday(3)
     login(ngo)
@@ -384,13 +381,13 @@ def test_request_declined_with_reason_and_withdraw(app, client, make, login):
 
 def test_approval_conflict_is_a_clear_error(app, client, make, login):
     staff = make.user("staff", locale="en")
-    space = make_space(app)
+    space = make.space()
     ngo = make.user("ngo", locale="en")
     day = next_weekday(4)
     login(ngo)
     client.post(f"/spaces/{space.id}/request", data={"title": "Kerho", "date": day.isoformat(), "start_time": "10:00",
                                                     "end_time": "11:00", "headcount": "5", "purpose": "Kerho"})
-    make_booking(app, space, at(day, 10, 30), at(day, 12), title="Ehti ensin")
+    make.booking(space, at(day, 10, 30), at(day, 12), title="Ehti ensin")
     login(staff)
     with app.app_context():
         req_id = db.session.scalar(select(BookingRequest.id))
@@ -411,10 +408,10 @@ def test_approval_conflict_is_a_clear_error(app, client, make, login):
     ({"taken": True}, "already booked", 409),
 ])
 def test_request_bad_input_nothing_written(app, client, make, login, extra, message, status):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS, capacity=30, booking_horizon_days=60)
+    space = make.space(opening_hours=WEEKDAY_HOURS, capacity=30, booking_horizon_days=60)
     day = next_weekday(1, weeks=12) if extra.pop("far", False) else next_weekday(1)
     if extra.pop("taken", False):
-        make_booking(app, space, at(day, 10), at(day, 12))
+        make.booking(space, at(day, 10), at(day, 12))
     login(make.user("ngo", locale="en"))
     data = {"title": "Kerho", "date": day.isoformat(), "start_time": "10:00", "end_time": "11:00",
             "headcount": "5", "purpose": "Kerho"}
@@ -425,14 +422,14 @@ def test_request_bad_input_nothing_written(app, client, make, login, extra, mess
     assert _count(app, BookingRequest) == 0 and _count(app, OutboxMessage) == 0
 
 
-def test_anonymous_cannot_request(app, client):
-    space = make_space(app)
+def test_anonymous_cannot_request(make, app, client):
+    space = make.space()
     response = client.get(f"/spaces/{space.id}/request")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_cancel_this_and_later_dates_of_a_recurring_booking(app, client, make, login):
-    space = make_space(app)
+    space = make.space()
     _staff(make, login)
     first = next_weekday(2)
     data = _booking_form(first, repeat="WEEKLY", interval="1", count="", until=(first + timedelta(weeks=2)).isoformat())

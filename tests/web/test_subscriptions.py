@@ -8,7 +8,6 @@ from app.mail import services as mail
 from app.subscriptions import delivery
 from app.subscriptions.models import Subscription
 from app.subscriptions.tokens import unsubscribe_token
-from tests.unit.subscriptions.helpers import publish, subscribe, theme_id
 
 
 def _count(app, user_id: int) -> int:
@@ -19,10 +18,10 @@ def _count(app, user_id: int) -> int:
 def test_mail_has_one_click_headers_and_the_link_works_without_login(app, make, smtp_server, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # mail clients post without a token
     user = make.user("ngo", email="tilaaja@example.org")
-    theme = theme_id(app)
-    subscribe(app, user, theme=theme)
-    kept = subscribe(app, user, district="western", frequency="weekly")
-    publish(app, make, themes=[theme], title_fi="Asukastilojen ilta")
+    theme = make.default_theme().id
+    make.subscription(user, theme=theme)
+    kept = make.subscription(user, district="western", frequency="weekly").id
+    make.series(themes=[theme], title_fi="Asukastilojen ilta")
     with app.app_context():
         assert delivery.send_immediate(__import__("app.core.types", fromlist=["utcnow"]).utcnow()) == 1
         assert mail.deliver_due() == (1, 0)
@@ -50,7 +49,7 @@ def test_mail_has_one_click_headers_and_the_link_works_without_login(app, make, 
 def test_a_bad_or_foreign_token_does_nothing(app, make, client):
     user = make.user("ngo")
     other = make.user("ngo")
-    mine = subscribe(app, user, district="eastern")
+    mine = make.subscription(user, district="eastern").id
     with app.app_context():
         token = unsubscribe_token(user.id, [mine])
         foreign = unsubscribe_token(other.id, [mine])  # names my subscription as someone else's
@@ -61,7 +60,7 @@ def test_a_bad_or_foreign_token_does_nothing(app, make, client):
 
 def test_manage_page_empty_add_and_remove_with_confirmation(app, make, client, login):
     user = make.user("ngo", locale="fi")
-    theme = theme_id(app)
+    theme = make.default_theme().id
     login(user)
     page = client.get("/subscriptions/")
     assert page.status_code == 200 and "Sinulla ei ole vielä tilauksia" in page.get_data(as_text=True)
@@ -86,14 +85,14 @@ def test_manage_page_empty_add_and_remove_with_confirmation(app, make, client, l
 
 def test_someone_elses_subscription_is_not_found(app, make, client, login):
     owner = make.user("ngo")
-    sub_id = subscribe(app, owner, district="eastern")
+    sub_id = make.subscription(owner, district="eastern").id
     login(make.user("ngo"))
     assert client.post(f"/subscriptions/{sub_id}/delete", data={"confirm": "1"}).status_code == 404
     assert _count(app, owner.id) == 1
 
 
 def test_links_from_the_profile_and_the_meetings_list(app, make, client, login):
-    theme = theme_id(app)
+    theme = make.default_theme().id
     assert f"/subscriptions/?theme_id={theme}" in client.get(f"/meetings?theme={theme}").get_data(as_text=True)
     login(make.user("ngo"))
     assert "/subscriptions/" in client.get("/profile").get_data(as_text=True)

@@ -14,7 +14,6 @@ from app.mail.models import OutboxMessage
 from app.meetings import space_bookings
 from app.spaces.models import Booking
 from app.meetings.models import MeetingOccurrence, MeetingSeries
-from tests.spaces_helpers import make_space
 
 STREET = "Kalasatamankatu 1, Helsinki"
 
@@ -37,7 +36,7 @@ def _location(event: str) -> str | None:
 def _series_with_a_lost_booking(app, client, make, *, location: str | None = STREET, before=None):
     """A weekly series in a space, both dates booked, then the first date's booking cancelled (API);
     ``before(series, first date id)`` runs while both are booked."""
-    space = make_space(app, name="Kalasataman asukastila", address="Capellan puistotie 1, Helsinki")
+    space = make.space(name="Kalasataman asukastila", address="Capellan puistotie 1, Helsinki")
     series = make.series(space_id=space.id, location=location, occurrences=2)
     with app.app_context():
         space_bookings.sync_series(db.session.get(MeetingSeries, series.id), None, datetime.now(UTC))

@@ -1,14 +1,11 @@
-"""Helpers for the calendar tests: clean feed caches, spaces and bookings, byte-level checks."""
+"""Helpers for the calendar tests: clean feed caches, byte-level checks (rows: the ``make`` factory)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 
 import pytest
 
 from app.calendar import feeds
-from app.extensions import db
-from app.spaces.models import Booking, Space
 
 
 @pytest.fixture(autouse=True)
@@ -17,38 +14,6 @@ def _fresh_feed_caches():
     feeds.clear_caches()
     yield
     feeds.clear_caches()
-
-
-@pytest.fixture
-def make_space(app):
-    def make(**fields) -> Space:
-        values = {"name": "Kalasataman asukastila", "address": "Kalasatamankatu 1, Helsinki", "capacity": 30}
-        values.update(fields)
-        with app.app_context():
-            space = Space(**values)
-            db.session.add(space)
-            db.session.commit()
-            db.session.refresh(space)
-            db.session.expunge(space)
-            return space
-    return make
-
-
-@pytest.fixture
-def make_booking(app):
-    def make(space: Space, starts_at: datetime, hours: int = 2, **fields) -> Booking:
-        ends_at = starts_at + timedelta(hours=hours)
-        values = {"title": "Nuorten iltapäiväkerho", "status": "confirmed", "block_starts_at": starts_at,
-                  "block_ends_at": ends_at + timedelta(minutes=space.buffer_minutes or 0)}
-        values.update(fields)
-        with app.app_context():
-            booking = Booking(space_id=space.id, starts_at=starts_at, ends_at=ends_at, **values)
-            db.session.add(booking)
-            db.session.commit()
-            db.session.refresh(booking)
-            db.session.expunge(booking)
-            return booking
-    return make
 
 
 _TIME_PROPERTY = re.compile(rb"^(DTSTART|DTEND|RECURRENCE-ID|EXDATE)([;:])")

@@ -149,8 +149,8 @@ def test_query_count_does_not_grow_with_the_data(make, app, client, count_querie
     assert small <= 6  # a series feed also reads its earlier segments (split at effective_from)
 
 
-def test_calendars_page_query_count_and_links(make, client, count_queries, make_space):
-    make_space()
+def test_calendars_page_query_count_and_links(make, client, count_queries):
+    make.space()
     make.series(title_fi="Ensimmäinen sarja")
 
     def count() -> int:
@@ -199,7 +199,7 @@ def test_lang_parameter_and_unknown_language(make, client):
     assert b"NAME;LANGUAGE=fi:" in default.data
 
 
-def test_not_public_is_404(make, app, client, make_space):
+def test_not_public_is_404(make, app, client):
     draft = make.series(status="draft", occurrences=2)
     draft_occurrence = make.occurrences(draft)[0]
     for url in ["/calendar/series/999999.ics", f"/calendar/series/{draft.id}.ics",
@@ -277,13 +277,13 @@ def test_inactive_users_feed_is_404(make, app, client):
     assert client.get(url).status_code == 404
 
 
-def test_space_feed_public_and_staff(make, app, client, make_space, make_booking):
+def test_space_feed_public_and_staff(make, app, client):
     org = make.organization(name="Salainen Yhdistys ry")
-    space = make_space()
+    space = make.space()
     soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
-    make_booking(space, soon, title="Maija Mäkisen syntymäpäivät", organization_id=org.id, notes="Avain: 1234")
-    make_booking(space, soon + timedelta(days=1), status="cancelled", title="Peruttu")
-    make_booking(space, soon - timedelta(days=400), title="Muinainen")
+    make.booking(space, soon, title="Maija Mäkisen syntymäpäivät", organization_id=org.id, notes="Avain: 1234")
+    make.booking(space, soon + timedelta(days=1), status="cancelled", title="Peruttu")
+    make.booking(space, soon - timedelta(days=400), title="Muinainen")
 
     public = client.get(f"/calendar/spaces/{space.id}.ics?lang=en")
     assert public.status_code == 200 and public.headers["Cache-Control"] == "public, max-age=300"
@@ -308,10 +308,10 @@ def test_space_feed_public_and_staff(make, app, client, make_space, make_booking
         assert client.get(f"/calendar/spaces/{space.id}.ics", query_string={"token": token}).status_code == 404
 
 
-def test_space_feed_range_is_bounded(make_space, make_booking, client):
-    space = make_space()
-    make_booking(space, datetime(2027, 1, 10, 10, tzinfo=UTC), title="A")
-    make_booking(space, datetime(2029, 1, 10, 10, tzinfo=UTC), title="B")
+def test_space_feed_range_is_bounded(make, client):
+    space = make.space()
+    make.booking(space, datetime(2027, 1, 10, 10, tzinfo=UTC), title="A")
+    make.booking(space, datetime(2029, 1, 10, 10, tzinfo=UTC), title="B")
     wide = client.get(f"/calendar/spaces/{space.id}.ics?from=2027-01-01&to=2099-01-01")
     assert wide.status_code == 200 and wide.data.count(b"BEGIN:VEVENT") == 1  # at most 400 days
     assert client.get(f"/calendar/spaces/{space.id}.ics?from=2029-01-01&to=2029-02-01").data.count(
@@ -336,9 +336,9 @@ def test_feeds_do_not_take_the_sqlite_write_lock(make, app, client, count_querie
         assert not [s for s in begins if "IMMEDIATE" in s.upper()]
 
 
-def test_staff_see_signed_space_links_on_the_calendars_page(make, app, client, login, make_space, make_booking):
-    space = make_space()
-    make_booking(space, datetime.now(UTC).replace(microsecond=0) + timedelta(days=2), title="Sisäinen koulutus")
+def test_staff_see_signed_space_links_on_the_calendars_page(make, app, client, login):
+    space = make.space()
+    make.booking(space, datetime.now(UTC).replace(microsecond=0) + timedelta(days=2), title="Sisäinen koulutus")
     assert "token=" not in client.get("/calendar/").get_data(as_text=True)
     login(make.user("ngo"))
     assert "token=" not in client.get("/calendar/").get_data(as_text=True)

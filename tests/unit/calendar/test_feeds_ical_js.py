@@ -163,14 +163,14 @@ def test_occurrence_feed(scenario, app, client):
         "2027-11-15T08:00:00.000Z"]
 
 
-def test_space_feeds_public_and_staff(make, app, client, make_space, make_booking):
-    space = make_space(name="Meri-Rastilan asukastila – ÄÖ")
+def test_space_feeds_public_and_staff(make, app, client):
+    space = make.space(name="Meri-Rastilan asukastila – ÄÖ")
     org = make.organization()
     starts = [datetime(2027, 3, 27, 16, tzinfo=UTC), datetime(2027, 3, 29, 16, tzinfo=UTC),
               datetime(2027, 10, 30, 20, tzinfo=UTC), datetime(2027, 11, 1, 7, tzinfo=UTC)]
     for i, start in enumerate(starts):
-        make_booking(space, start, title=f"Varaus {i} – Mäkinen", organization_id=org.id)
-    make_booking(space, datetime(2027, 6, 1, 7, tzinfo=UTC), status="cancelled")
+        make.booking(space, start, title=f"Varaus {i} – Mäkinen", organization_id=org.id)
+    make.booking(space, datetime(2027, 6, 1, 7, tzinfo=UTC), status="cancelled")
     staff = make.user("staff")
     expected = sorted((iso(s), iso(s + timedelta(hours=2))) for s in starts)
     window = "from=2027-03-01&to=2027-12-31"

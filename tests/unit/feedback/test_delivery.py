@@ -34,8 +34,8 @@ def test_ensure_form_creates_the_default_template_once(make, ctx):
     assert question.text_sv and question.text_en and question.kind == "rating"
 
 
-def test_invites_confirmed_and_present_but_not_waitlisted_cancelled_or_no_shows(make, past_occurrence, ctx):
-    occ = past_occurrence()
+def test_invites_confirmed_and_present_but_not_waitlisted_cancelled_or_no_shows(make, ctx):
+    occ = make.past_occurrence()
     confirmed = make.registration(occ, email="confirmed@example.org")
     present = make.registration(occ, email="present@example.org", attendance="present")
     make.registration(occ, email="noshow@example.org", attendance="no_show")
@@ -53,8 +53,8 @@ def test_invites_confirmed_and_present_but_not_waitlisted_cancelled_or_no_shows(
     assert services.feedback_link(invitation) in message.html_body
 
 
-def test_nothing_before_send_after_hours_and_nothing_after_closing(make, past_occurrence, ctx):
-    occ = past_occurrence()
+def test_nothing_before_send_after_hours_and_nothing_after_closing(make, ctx):
+    occ = make.past_occurrence()
     make.registration(occ)
     assert services.send_due(occ.ends_at + timedelta(hours=1)).invitations == 0
     assert services.send_due(occ.ends_at + timedelta(days=14, minutes=1)).invitations == 0
@@ -62,8 +62,8 @@ def test_nothing_before_send_after_hours_and_nothing_after_closing(make, past_oc
     assert services.send_due(occ.ends_at + timedelta(hours=2)).invitations == 1
 
 
-def test_disabled_form_sends_nothing(make, past_occurrence, ctx):
-    occ = past_occurrence()
+def test_disabled_form_sends_nothing(make, ctx):
+    occ = make.past_occurrence()
     make.registration(occ)
     form = services.ensure_form(ctx.get(MeetingSeries, occ.series_id))
     form.enabled = False
@@ -71,8 +71,8 @@ def test_disabled_form_sends_nothing(make, past_occurrence, ctx):
     assert services.send_due(occ.ends_at + timedelta(hours=3)).invitations == 0
 
 
-def test_running_send_twice_sends_once(make, past_occurrence, ctx):
-    occ = past_occurrence()
+def test_running_send_twice_sends_once(make, ctx):
+    occ = make.past_occurrence()
     for _ in range(3):
         make.registration(occ)
     now = occ.ends_at + timedelta(hours=3)
@@ -86,8 +86,8 @@ def test_running_send_twice_sends_once(make, past_occurrence, ctx):
     assert len(_outbox(ctx)) == 4
 
 
-def test_mail_in_the_registrants_language(make, past_occurrence, ctx):
-    occ = past_occurrence(title_sv="Nätverksmöte")
+def test_mail_in_the_registrants_language(make, ctx):
+    occ = make.past_occurrence(title_sv="Nätverksmöte")
     sv = make.registration(occ, locale="sv")
     fi = make.registration(occ, locale="fi")
     services.send_due(occ.ends_at + timedelta(hours=3))
@@ -97,8 +97,8 @@ def test_mail_in_the_registrants_language(make, past_occurrence, ctx):
     assert sv_mail.subject != fi_mail.subject
 
 
-def test_one_reminder_after_three_days_only_to_those_who_did_not_answer(make, past_occurrence, ctx):
-    occ = past_occurrence()
+def test_one_reminder_after_three_days_only_to_those_who_did_not_answer(make, ctx):
+    occ = make.past_occurrence()
     quiet = make.registration(occ)
     answered = make.registration(occ)
     sent = occ.ends_at + timedelta(hours=3)
@@ -113,14 +113,14 @@ def test_one_reminder_after_three_days_only_to_those_who_did_not_answer(make, pa
     assert len(mails) == 2 and mails[1].subject != mails[0].subject
     # After closing, no reminder at all.
     ctx.rollback()
-    other = past_occurrence()
+    other = make.past_occurrence()
     make.registration(other)
     services.send_due(other.ends_at + timedelta(hours=3))
     assert services.send_due(other.ends_at + timedelta(days=15)).reminders == 0
 
 
-def test_real_smtp_delivery_of_the_invitation(make, past_occurrence, ctx, smtp_server):
-    occ = past_occurrence()
+def test_real_smtp_delivery_of_the_invitation(make, ctx, smtp_server):
+    occ = make.past_occurrence()
     reg = make.registration(occ)
     services.send_due(occ.ends_at + timedelta(hours=3))
     from app.mail.services import deliver_due
@@ -131,8 +131,8 @@ def test_real_smtp_delivery_of_the_invitation(make, past_occurrence, ctx, smtp_s
     assert "/feedback/" in message.get_body(("plain",)).get_content()
 
 
-def test_racing_send_runs_invite_everyone_exactly_once(app, make, past_occurrence):
-    occ = past_occurrence()
+def test_racing_send_runs_invite_everyone_exactly_once(app, make):
+    occ = make.past_occurrence()
     for _ in range(6):
         make.registration(occ)
     now = occ.ends_at + timedelta(hours=3)
@@ -168,8 +168,8 @@ def test_cli_refuses_bad_now(runner, value):
     assert len(result.output.strip().splitlines()) == 1, result.output
 
 
-def test_cli_sends_once(runner, make, past_occurrence, app):
-    occ = past_occurrence()
+def test_cli_sends_once(runner, make, app):
+    occ = make.past_occurrence()
     make.registration(occ)
     now = (occ.ends_at + timedelta(hours=3)).isoformat()
     first = runner.invoke(args=["feedback", "send", "--now", now])

@@ -10,7 +10,6 @@ from app.core.types import utcnow
 from app.errors import Conflict, NotFound, ValidationError
 from app.feedback import services
 from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackQuestion, FeedbackResponse
-from app.meetings.models import MeetingTheme
 
 
 def _questions(ctx, invitation):
@@ -81,11 +80,10 @@ def test_single_choice_accepts_one_option_only(invite, ctx):
     services.submit_response(invitation, _valid(q) | {question.id: "web"})
 
 
-def test_choices_follow_active_meeting_themes(invite, ctx):
+def test_choices_follow_active_meeting_themes(make, invite, ctx):
     _occ, [(_id, token)] = invite()
-    ctx.add(MeetingTheme(key="spaces", name_fi="Tilat", position=1, active=True))
-    ctx.add(MeetingTheme(key="retired", name_fi="Vanha", position=2, active=False))
-    ctx.flush()
+    make.theme(key="spaces", name_fi="Tilat", position=1, active=True)
+    make.theme(key="retired", name_fi="Vanha", position=2, active=False)
     invitation = services.invitation_for_token(token)
     q = _questions(ctx, invitation)
     with pytest.raises(ValidationError):  # fixed options no longer apply when themes exist

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.guidance.models import GuidanceAppointment, GuidanceWindow
 from app.mail.models import OutboxMessage
-from app.meetings.models import MeetingTheme
 from app.privacy import services as privacy
 from app.reports.guidance import guidance_figures
 from app.reports.services import cooperation_report
@@ -101,12 +100,7 @@ def test_retention_anonymises_old_appointments(app, make, runner):
 
 
 def _report_data(app, make):
-    theme = None
-    with app.app_context():
-        theme = MeetingTheme(key="grant-guidance", name_fi="Avustusneuvonta", name_sv="Bidrag", name_en="Grants")
-        db.session.add(theme)
-        db.session.commit()
-        theme_id = theme.id
+    theme_id = make.theme(key="grant-guidance", name_fi="Avustusneuvonta", name_sv="Bidrag", name_en="Grants").id
     big = make.organization(name="Iso Yhdistys ry", district="eastern")
     small = make.organization(name="Pieni Kerho ry", district="eastern")
     hour = make.guidance_hour(rrule="FREQ=WEEKLY;COUNT=2", theme_id=theme_id)

@@ -22,7 +22,6 @@ from app.spaces import services as spaces
 from app.spaces.models import Booking, Space
 from app.spaces.services import BookingConflict
 from config import TestingConfig
-from tests.spaces_helpers import make_booking, make_space
 
 HEL = ZoneInfo("Europe/Helsinki")
 UTC = timezone.utc
@@ -46,8 +45,8 @@ def staff(make):
 
 
 @pytest.fixture
-def space(app):
-    return make_space(app, name="Kontulan asukastila")
+def space(make, app):
+    return make.space(name="Kontulan asukastila")
 
 
 def _actor(user):
@@ -91,8 +90,8 @@ def test_series_in_a_space_books_every_occurrence(staff, space, ctx):
     assert space_bookings.unbooked_occurrence_ids(series, NOW) == set()
 
 
-def test_outside_opening_hours_is_booked_with_an_automatic_reason(staff, app, ctx):
-    space = make_space(app, name="Maunulan asukastila",
+def test_outside_opening_hours_is_booked_with_an_automatic_reason(make, staff, app, ctx):
+    space = make.space(name="Maunulan asukastila",
                        opening_hours={d: [["09:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")})
     series = create(staff, space.id)  # 17:00–19:00 runs past the 18:00 closing
     bookings = live_bookings(space.id)
@@ -121,9 +120,9 @@ def test_move_moves_the_booking(staff, space, ctx):
     assert spaces.find_conflicts(db.session.get(Space, space.id), FIRST, FIRST + timedelta(hours=2)) == []
 
 
-def test_move_into_a_taken_slot_is_a_conflict_and_changes_nothing(staff, space, app):
+def test_move_into_a_taken_slot_is_a_conflict_and_changes_nothing(make, staff, space, app):
     taken = FIRST + timedelta(days=2)
-    make_booking(app, space, taken, taken + timedelta(hours=3), title="Kirpputori")
+    make.booking(space, taken, taken + timedelta(hours=3), title="Kirpputori")
     with app.app_context():
         series = create(staff, space.id)
         db.session.commit()
@@ -159,10 +158,10 @@ def test_cancel_frees_the_slot(staff, space, ctx):
     assert space_bookings.unbooked_occurrence_ids(series, NOW) == {second.id}
 
 
-def test_conflicting_staff_creation_writes_nothing(staff, space, app):
-    make_booking(app, space, SECOND - timedelta(minutes=30), SECOND + timedelta(minutes=30), title="Kuoro")
+def test_conflicting_staff_creation_writes_nothing(make, staff, space, app):
+    make.booking(space, SECOND - timedelta(minutes=30), SECOND + timedelta(minutes=30), title="Kuoro")
     third = datetime(2026, 12, 8, 18, 0, tzinfo=HEL)
-    make_booking(app, space, third, third + timedelta(hours=1), title="Kuoro")
+    make.booking(space, third, third + timedelta(hours=1), title="Kuoro")
     with app.app_context():
         before = (count(MeetingSeries), count(MeetingOccurrence), count(Booking))
         with pytest.raises(BookingConflict) as caught:
@@ -177,8 +176,8 @@ def test_conflicting_staff_creation_writes_nothing(staff, space, app):
         assert (count(MeetingSeries), count(MeetingOccurrence), count(Booking)) == before == (0, 0, 2)
 
 
-def test_changing_the_space_moves_the_bookings(staff, space, app):
-    other = make_space(app, name="Vuosaaren asukastila")
+def test_changing_the_space_moves_the_bookings(make, staff, space, app):
+    other = make.space(name="Vuosaaren asukastila")
     with app.app_context():
         series = create(staff, space.id)
         db.session.commit()
@@ -198,9 +197,9 @@ def test_changing_the_space_moves_the_bookings(staff, space, app):
         assert space_bookings.unbooked_occurrence_ids(series, NOW) == set()
 
 
-def test_changing_the_space_into_a_taken_slot_is_refused(staff, space, app):
-    other = make_space(app, name="Vuosaaren asukastila")
-    make_booking(app, other, SECOND, SECOND + timedelta(hours=1), title="Kuoro")
+def test_changing_the_space_into_a_taken_slot_is_refused(make, staff, space, app):
+    other = make.space(name="Vuosaaren asukastila")
+    make.booking(other, SECOND, SECOND + timedelta(hours=1), title="Kuoro")
     with app.app_context():
         series = create(staff, space.id)
         db.session.commit()
@@ -230,7 +229,7 @@ def test_new_time_moves_the_bookings_and_cancelling_the_series_frees_them(staff,
 def test_materialise_cli_is_lenient_and_flags_the_unbooked_date(app, make, runner, space):
     series = make.series(space_id=space.id, location=None, occurrences=1, rrule="FREQ=WEEKLY")
     start = datetime.combine(series.start_local.date() + timedelta(weeks=4), series.start_local.time(), HEL)
-    make_booking(app, space, start + timedelta(minutes=30), start + timedelta(hours=1), title="Kuoro")
+    make.booking(space, start + timedelta(minutes=30), start + timedelta(hours=1), title="Kuoro")
     result = runner.invoke(args=["meetings", "materialise"])
     assert result.exit_code == 0, result.output
     assert "1 upcoming occurrences could not book their space" in result.output

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
-from app.feedback.models import TopicProposal, TopicVote
 from app.mail.models import OutboxMessage
 from app.outcomes import services
 from app.outcomes.models import Outcome, OutcomeFollower
@@ -24,14 +23,8 @@ def topic(app, make):
     """A topic proposed by one NGO user (Swedish-speaking) and supported by another."""
     occ = make.occurrence()
     proposer, supporter = make.user("ngo", locale="sv"), make.user("ngo")
-    with app.app_context():
-        row = TopicProposal(occurrence_id=occ.id, series_id=occ.series_id, title="Avustukset", proposer_id=proposer.id,
-                            status="taken_up", votes_count=1)
-        db.session.add(row)
-        db.session.flush()
-        db.session.add(TopicVote(proposal_id=row.id, user_id=supporter.id))
-        db.session.commit()
-        return row.id, proposer, supporter, occ
+    row = make.topic(occ, title="Avustukset", proposer_id=proposer.id, status="taken_up", voters=[supporter])
+    return row.id, proposer, supporter, occ
 
 
 def test_create_follows_the_topics_people_and_mails_them_once(make, topic, ctx):

@@ -163,11 +163,7 @@ def test_unrelated_edits_keep_the_etag(app, client, make):
 
 
 def test_theme_rename_reaches_the_pages_at_once(app, client, make):
-    with app.app_context():
-        theme = MeetingTheme(key="t-perf", name_fi="Teema A", name_sv="Tema A", name_en="Theme A", position=99)
-        db.session.add(theme)
-        db.session.commit()
-        theme_id = theme.id
+    theme_id = make.theme(key="t-perf", name_fi="Teema A", name_sv="Tema A", name_en="Theme A", position=99).id
     series = make.series(occurrences=1)
     with app.app_context():
         row = db.session.get(MeetingSeries, series.id)

@@ -105,7 +105,7 @@ def test_staff_pages_are_kept_per_person_and_follow_edits(app, client, make, log
 
 
 def test_api_lists_are_kept_per_token_and_follow_revocation(app, client, make):
-    from app.accounts.models import ApiToken, Organization
+    from app.accounts.models import ApiToken
 
     headers = make.auth("staff")
     make.organization(name="Alfa ry")
@@ -114,9 +114,7 @@ def test_api_lists_are_kept_per_token_and_follow_revocation(app, client, make):
     assert client.get("/api/v1/organizations", headers=headers).get_json() == first.get_json()
     assert client.get("/api/v1/organizations").status_code == 401
     assert client.get("/api/v1/organizations", headers={"Authorization": "Bearer kht_wrong"}).status_code == 401
-    with app.app_context():
-        db.session.add(Organization(name="Gamma ry", email="g@example.org"))
-        db.session.commit()
+    make.organization(name="Gamma ry", email="g@example.org", district=None)
     assert len(client.get("/api/v1/organizations", headers=headers).get_json()) == 2
     with app.app_context():
         db.session.scalar(db.select(ApiToken)).revoked_at = datetime.now(timezone.utc)

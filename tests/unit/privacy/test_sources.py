@@ -9,12 +9,11 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackResponse, TopicProposal, TopicVote
+from app.feedback.models import FeedbackInvitation, FeedbackResponse, TopicProposal, TopicVote
 from app.mail.models import OutboxMessage
-from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
+from app.meetings.models import MeetingOccurrence, Registration
 from app.privacy import services
 from app.spaces.models import BookingRequest
-from tests.spaces_helpers import make_space
 
 HEL = ZoneInfo("Europe/Helsinki")
 
@@ -39,15 +38,9 @@ def test_erasure_of_an_upcoming_registration_promotes_the_waiting_list(app, make
 
 
 def _request(app, make, user, purpose="Syntymäpäivät, 40 v"):
-    space = make_space(app)
     now = datetime.now(timezone.utc)
-    with app.app_context():
-        row = BookingRequest(space_id=space.id, requester_id=user.id, organization_id=user.organization_id,
-                             title="Maijan juhlat", purpose=purpose, headcount=12,
-                             starts_at=now + timedelta(days=9), ends_at=now + timedelta(days=9, hours=3))
-        db.session.add(row)
-        db.session.commit()
-        return row.id
+    return make.booking_request(make.space(), requester=user, title="Maijan juhlat", purpose=purpose, headcount=12,
+                                start=now + timedelta(days=9), end=now + timedelta(days=9, hours=3)).id
 
 
 def test_booking_requests_are_exported_and_erased(app, make):
@@ -69,31 +62,20 @@ def test_booking_requests_are_exported_and_erased(app, make):
 
 
 def _named_response(app, make, user, text="Kiitos, Maija täältä"):
-    start = (datetime.now(HEL) - timedelta(days=1)).replace(hour=15, minute=0, second=0, microsecond=0,
-                                                            tzinfo=None)
-    occurrence = make.occurrence(start_local=start)
-    registration = make.registration(occurrence, user_id=user.id, email=user.email)
     from app.feedback import services as feedback
 
+    occurrence = make.past_occurrence()
+    registration = make.registration(occurrence, user_id=user.id, email=user.email)
     now = datetime.now(timezone.utc)
+    form = make.feedback_form(occurrence.series_id, anonymous=False)
+    questions = make.questions(form)
+    text_q = next(q for q in questions if q.kind == "text")
+    rating_q = next(q for q in questions if q.kind == "rating")
+    invitation = make.feedback_invitation(registration, form=form, secret="s" * 32, sent_at=now,
+                                          closes_at=now + timedelta(days=14))
+    response = make.feedback_response(invitation, {text_q.id: text, rating_q.id: 4}, responded_at=now)
     with app.app_context():
-        form = feedback.ensure_form(db.session.get(MeetingSeries, occurrence.series_id))
-        form.anonymous = False
-        db.session.flush()
-        text_q = next(q for q in form.questions if q.kind == "text")
-        rating_q = next(q for q in form.questions if q.kind == "rating")
-        invitation = FeedbackInvitation(occurrence_id=occurrence.id, registration_id=registration.id,
-                                        form_id=form.id, secret="s" * 32, sent_at=now, responded_at=now,
-                                        closes_at=now + timedelta(days=14))
-        db.session.add(invitation)
-        db.session.flush()
-        response = FeedbackResponse(invitation_id=invitation.id, occurrence_id=occurrence.id, form_id=form.id,
-                                    registration_id=registration.id)
-        response.answers.extend([FeedbackAnswer(question_id=text_q.id, text=text),
-                                 FeedbackAnswer(question_id=rating_q.id, rating=4)])
-        db.session.add(response)
-        db.session.commit()
-        return response.id, feedback.make_token(invitation)
+        return response.id, feedback.make_token(db.session.get(FeedbackInvitation, invitation.id))
 
 
 def test_named_feedback_is_exported_and_erased_keeping_the_ratings(app, make):
@@ -127,18 +109,11 @@ def test_topic_proposals_and_votes_are_exported_and_erased(app, make):
     user = _user(make)
     other = _user(make, "muu@example.org")
     occurrence = make.occurrence()
+    mine_id = make.topic(title="Oma aihe", description="Kuvaus", proposer_id=user.id, occurrence_id=occurrence.id,
+                         voters=[user, other]).id
+    theirs_id = make.topic(title="Toisen aihe", proposer_id=other.id, occurrence_id=occurrence.id,
+                           voters=[user]).id
     with app.app_context():
-        mine = TopicProposal(occurrence_id=occurrence.id, title="Oma aihe", description="Kuvaus",
-                             proposer_id=user.id, votes_count=2)
-        theirs = TopicProposal(occurrence_id=occurrence.id, title="Toisen aihe", proposer_id=other.id,
-                               votes_count=1)
-        db.session.add_all([mine, theirs])
-        db.session.flush()
-        db.session.add_all([TopicVote(proposal_id=mine.id, user_id=user.id),
-                            TopicVote(proposal_id=mine.id, user_id=other.id),
-                            TopicVote(proposal_id=theirs.id, user_id=user.id)])
-        db.session.commit()
-        mine_id, theirs_id = mine.id, theirs.id
         data = services.export_person(db.session.get(User, user.id))["topics"]
         assert [p["title"] for p in data["proposals"]] == ["Oma aihe"]
         assert sorted(v["proposal_id"] for v in data["votes"]) == sorted([mine_id, theirs_id])

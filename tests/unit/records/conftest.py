@@ -1,26 +1,8 @@
-"""Helpers for the records and outcomes tests: meetings that took place, sample office files."""
+"""Helpers for the records tests: sample office files (rows: the ``make`` factory)."""
 from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-import pytest
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
-
-
-@pytest.fixture
-def past_occurrence(make):
-    """``past_occurrence(days_ago=1, **series_fields)``: the only occurrence of a series that ended."""
-
-    def build(days_ago: int = 1, **fields):
-        start = (datetime.now(HELSINKI) - timedelta(days=days_ago)).replace(
-            hour=15, minute=0, second=0, microsecond=0, tzinfo=None)
-        return make.occurrence(start_local=start, **fields)
-
-    return build
 
 
 def ooxml(main_part: str = "word/document.xml",

@@ -20,8 +20,8 @@ def _files(app) -> list:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
-def test_upload_stores_exact_bytes_under_a_random_key(app, make, past_occurrence, ctx):
-    staff_id, occ_id = make.user("staff").id, past_occurrence().id  # rows first: ctx then holds the lock
+def test_upload_stores_exact_bytes_under_a_random_key(app, make, ctx):
+    staff_id, occ_id = make.user("staff").id, make.past_occurrence().id  # rows first: ctx then holds the lock
     staff = ctx.get(User, staff_id)
     occ = ctx.get(MeetingOccurrence, occ_id)
     data = sample_pdf("hello")
@@ -41,8 +41,8 @@ def test_upload_stores_exact_bytes_under_a_random_key(app, make, past_occurrence
     (sample_png(), "slides.pdf", filetypes.UnsupportedFileType, 415),
     (b"", "empty.pdf", ValidationError, 422),
 ])
-def test_refused_uploads_store_nothing(app, make, past_occurrence, ctx, data, name, error, status):
-    staff_id, occ_id = make.user("staff").id, past_occurrence().id  # rows first: ctx then holds the lock
+def test_refused_uploads_store_nothing(app, make, ctx, data, name, error, status):
+    staff_id, occ_id = make.user("staff").id, make.past_occurrence().id  # rows first: ctx then holds the lock
     staff = ctx.get(User, staff_id)
     occ = ctx.get(MeetingOccurrence, occ_id)
     before = len(_files(app))
@@ -54,8 +54,8 @@ def test_refused_uploads_store_nothing(app, make, past_occurrence, ctx, data, na
     assert len(_files(app)) == before
 
 
-def test_too_large_is_413_with_the_limit_in_the_message(app, make, past_occurrence, ctx):
-    staff_id, occ_id = make.user("staff").id, past_occurrence().id  # rows first: ctx then holds the lock
+def test_too_large_is_413_with_the_limit_in_the_message(app, make, ctx):
+    staff_id, occ_id = make.user("staff").id, make.past_occurrence().id  # rows first: ctx then holds the lock
     staff = ctx.get(User, staff_id)
     occ = ctx.get(MeetingOccurrence, occ_id)
     current_app.config["MATERIALS_MAX_BYTES"] = 1000
@@ -71,8 +71,8 @@ def test_too_large_is_413_with_the_limit_in_the_message(app, make, past_occurren
         assert "0 MB" in str(info.value.message)
 
 
-def test_rolled_back_upload_removes_its_file(app, make, past_occurrence, ctx):
-    staff_id, occ_id = make.user("staff").id, past_occurrence().id  # rows first: ctx then holds the lock
+def test_rolled_back_upload_removes_its_file(app, make, ctx):
+    staff_id, occ_id = make.user("staff").id, make.past_occurrence().id  # rows first: ctx then holds the lock
     staff = ctx.get(User, staff_id)
     occ = ctx.get(MeetingOccurrence, occ_id)
     before = len(_files(app))
@@ -83,8 +83,8 @@ def test_rolled_back_upload_removes_its_file(app, make, past_occurrence, ctx):
     assert ctx.scalar(select(func.count(MeetingAttachment.id))) == 0
 
 
-def test_deleted_file_goes_only_after_the_commit(app, make, past_occurrence, ctx):
-    staff_id, occ_id = make.user("staff").id, past_occurrence().id  # rows first: ctx then holds the lock
+def test_deleted_file_goes_only_after_the_commit(app, make, ctx):
+    staff_id, occ_id = make.user("staff").id, make.past_occurrence().id  # rows first: ctx then holds the lock
     staff = ctx.get(User, staff_id)
     occ = ctx.get(MeetingOccurrence, occ_id)
     row = materials.upload_attachment(occ, materials.Upload("a.pdf", sample_pdf()), actor=staff)
@@ -98,8 +98,8 @@ def test_deleted_file_goes_only_after_the_commit(app, make, past_occurrence, ctx
     assert not storage.get_storage().exists(key)
 
 
-def test_visibility_before_and_after_publishing(make, past_occurrence, ctx):
-    staff_id, ngo_id, occ_id = make.user("staff").id, make.user("ngo").id, past_occurrence().id
+def test_visibility_before_and_after_publishing(make, ctx):
+    staff_id, ngo_id, occ_id = make.user("staff").id, make.user("ngo").id, make.past_occurrence().id
     staff, ngo = ctx.get(User, staff_id), ctx.get(User, ngo_id)
     occ = ctx.get(MeetingOccurrence, occ_id)
     slides = materials.upload_attachment(occ, materials.Upload("s.pdf", sample_pdf(), public_before_meeting=True),
@@ -116,17 +116,14 @@ def test_visibility_before_and_after_publishing(make, past_occurrence, ctx):
     assert not materials.attachment_visible(slides, None) and materials.attachment_visible(slides, staff)
 
 
-def test_library_filters_and_hides_what_is_not_public(make, past_occurrence, ctx):
-    from app.meetings.models import MeetingTheme
-
-    staff_id, a_id, b_id = make.user("staff").id, past_occurrence(days_ago=2).id, past_occurrence(days_ago=400).id
+def test_library_filters_and_hides_what_is_not_public(make, ctx):
+    theme = make.theme(key="t-lib", name_fi="Teema")
+    staff_id = make.user("staff").id
+    a_id = make.past_occurrence(days_ago=2, themes=[theme]).id
+    b_id = make.past_occurrence(days_ago=400).id
     staff = ctx.get(User, staff_id)
-    theme = MeetingTheme(key="t-lib", name_fi="Teema")
-    ctx.add(theme)
-    ctx.commit()
     a = ctx.get(MeetingOccurrence, a_id)
     b = ctx.get(MeetingOccurrence, b_id)
-    ctx.get(MeetingSeries, a.series_id).themes = [theme]
     public = materials.upload_attachment(a, materials.Upload("p.pdf", sample_pdf(), public_before_meeting=True),
                                          actor=staff)
     hidden = materials.upload_attachment(a, materials.Upload("h.pdf", sample_pdf()), actor=staff)

@@ -11,7 +11,6 @@ from app.accounts.models import User
 from app.core.types import utcnow
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
-from app.feedback.models import TopicProposal
 from app.mail.models import OutboxMessage
 from app.meetings.models import MeetingOccurrence
 from app.records import services
@@ -22,8 +21,8 @@ def _mails(ctx, kind="record_published"):
     return list(ctx.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)))
 
 
-def test_prefill_counts_present_seats_and_their_organisations(make, past_occurrence, ctx):
-    occ = past_occurrence()
+def test_prefill_counts_present_seats_and_their_organisations(make, ctx):
+    occ = make.past_occurrence()
     org_a, org_b, org_c = make.organization(), make.organization(), make.organization()
     make.registration(occ, seats=2, attendance="present", organization_id=org_a.id)
     make.registration(occ, attendance="present", organization_id=org_b.id)
@@ -34,8 +33,8 @@ def test_prefill_counts_present_seats_and_their_organisations(make, past_occurre
     assert suggestions["organization_ids"] == sorted([org_a.id, org_b.id])
 
 
-def test_prefill_without_attendance_marks_uses_confirmed_seats(make, past_occurrence, ctx):
-    occ = past_occurrence()
+def test_prefill_without_attendance_marks_uses_confirmed_seats(make, ctx):
+    occ = make.past_occurrence()
     org = make.organization()
     make.registration(occ, seats=2, organization_id=org.id)
     make.registration(occ)
@@ -43,18 +42,15 @@ def test_prefill_without_attendance_marks_uses_confirmed_seats(make, past_occurr
     assert suggestions["attendees_count"] == 3 and suggestions["organization_ids"] == [org.id]
 
 
-def test_prefill_links_topics_taken_up_for_the_meeting(make, past_occurrence, ctx):
-    occ = past_occurrence()
-    taken = TopicProposal(occurrence_id=occ.id, series_id=occ.series_id, title="Taken", status="taken_up",
-                          linked_occurrence_id=occ.id)
-    declined = TopicProposal(occurrence_id=occ.id, series_id=occ.series_id, title="No", status="declined")
-    ctx.add_all([taken, declined])
-    ctx.commit()
+def test_prefill_links_topics_taken_up_for_the_meeting(make, ctx):
+    occ = make.past_occurrence()
+    taken = make.topic(occ, title="Taken", status="taken_up", linked_occurrence_id=occ.id)
+    make.topic(occ, title="No", status="declined")
     assert services.prefill(ctx.get(MeetingOccurrence, occ.id))["topic_ids"] == [taken.id]
 
 
-def test_publish_mails_confirmed_registrants_once_in_their_language(make, past_occurrence, ctx):
-    occ = past_occurrence(title_sv="Nätverksträff")
+def test_publish_mails_confirmed_registrants_once_in_their_language(make, ctx):
+    occ = make.past_occurrence(title_sv="Nätverksträff")
     make.registration(occ, locale="sv", email="sv@example.org")
     make.registration(occ, locale="fi", email="fi@example.org")
     make.registration(occ, status="waitlisted", email="wait@example.org")
@@ -77,8 +73,8 @@ def test_publish_mails_confirmed_registrants_once_in_their_language(make, past_o
     assert len(_mails(ctx)) == 2
 
 
-def test_publishing_needs_finnish_minutes_and_a_started_meeting(make, past_occurrence, ctx):
-    staff_id, past_id, future_id = make.user("staff").id, past_occurrence().id, make.occurrence().id
+def test_publishing_needs_finnish_minutes_and_a_started_meeting(make, ctx):
+    staff_id, past_id, future_id = make.user("staff").id, make.past_occurrence().id, make.occurrence().id
     staff = ctx.get(User, staff_id)
     past = ctx.get(MeetingOccurrence, past_id)
     with pytest.raises(ValidationError) as info:
@@ -94,20 +90,18 @@ def test_publishing_needs_finnish_minutes_and_a_started_meeting(make, past_occur
     assert ctx.scalar(select(func.count(MeetingRecord.id))) == 1
 
 
-def test_only_staff_write_records(make, past_occurrence, ctx):
-    ngo_id, occ_id = make.user("ngo").id, past_occurrence().id
+def test_only_staff_write_records(make, ctx):
+    ngo_id, occ_id = make.user("ngo").id, make.past_occurrence().id
     ngo = ctx.get(User, ngo_id)
     with pytest.raises(Forbidden):
         services.save_record(ctx.get(MeetingOccurrence, occ_id),
                              services.RecordData(summary={"fi": "x"}), actor=ngo, publish=True)
 
 
-def test_links_must_be_real_and_of_the_same_series(make, past_occurrence, ctx):
-    occ = past_occurrence()
+def test_links_must_be_real_and_of_the_same_series(make, ctx):
+    occ = make.past_occurrence()
     other = make.occurrence()
-    foreign = TopicProposal(occurrence_id=other.id, series_id=other.series_id, title="Elsewhere")
-    ctx.add(foreign)
-    ctx.commit()
+    foreign = make.topic(other, title="Elsewhere")
     staff = ctx.get(User, make.user("staff").id)
     occurrence = ctx.get(MeetingOccurrence, occ.id)
     with pytest.raises(ValidationError) as info:
@@ -116,8 +110,8 @@ def test_links_must_be_real_and_of_the_same_series(make, past_occurrence, ctx):
     assert set(info.value.fields) == {"topic_ids", "organization_ids"}
 
 
-def test_racing_publishers_mail_each_registrant_once(app, make, past_occurrence):
-    occ = past_occurrence()
+def test_racing_publishers_mail_each_registrant_once(app, make):
+    occ = make.past_occurrence()
     for _ in range(3):
         make.registration(occ)
     staff = make.user("staff")
@@ -152,8 +146,8 @@ def test_racing_publishers_mail_each_registrant_once(app, make, past_occurrence)
         assert len(mails) == 3 and len(set(mails)) == 3
 
 
-def test_racing_first_saves_make_one_record(app, make, past_occurrence):
-    occ = past_occurrence()
+def test_racing_first_saves_make_one_record(app, make):
+    occ = make.past_occurrence()
     staff = make.user("staff")
     barrier = threading.Barrier(4)
     errors = []

@@ -18,9 +18,9 @@ def _reminders(ctx):
                             .order_by(OutboxMessage.id)))
 
 
-def test_reminds_at_three_and_seven_days_once_each(make, past_occurrence, ctx):
+def test_reminds_at_three_and_seven_days_once_each(make, ctx):
     staff = make.user("staff", locale="sv")
-    occ = past_occurrence(days_ago=1)
+    occ = make.past_occurrence(days_ago=1)
     assert reminders.send_reminders(occ.ends_at + timedelta(days=2)).reminders == 0
     assert reminders.send_reminders(occ.ends_at + timedelta(days=3, hours=1)).reminders == 1
     assert reminders.send_reminders(occ.ends_at + timedelta(days=4)).reminders == 0
@@ -32,18 +32,18 @@ def test_reminds_at_three_and_seven_days_once_each(make, past_occurrence, ctx):
     assert f"/meetings/occurrences/{occ.id}/record/edit" in mails[0].text_body
 
 
-def test_a_missed_run_sends_only_the_latest_reminder(make, past_occurrence, ctx):
+def test_a_missed_run_sends_only_the_latest_reminder(make, ctx):
     make.user("staff")
-    occ = past_occurrence()
+    occ = make.past_occurrence()
     assert reminders.send_reminders(occ.ends_at + timedelta(days=8)).reminders == 1
     assert reminders.send_reminders(occ.ends_at + timedelta(days=8)).reminders == 0
     assert len(_reminders(ctx)) == 1
 
 
-def test_published_records_and_cancelled_meetings_get_no_reminder(make, past_occurrence, ctx):
+def test_published_records_and_cancelled_meetings_get_no_reminder(make, ctx):
     staff = make.user("staff")
-    done = past_occurrence()
-    cancelled = past_occurrence()
+    done = make.past_occurrence()
+    cancelled = make.past_occurrence()
     services.save_record(ctx.get(MeetingOccurrence, done.id), services.RecordData(summary={"fi": "x"}),
                          actor=ctx.get(User, staff.id), publish=True)
     ctx.get(MeetingOccurrence, cancelled.id).status = "cancelled"
@@ -51,18 +51,18 @@ def test_published_records_and_cancelled_meetings_get_no_reminder(make, past_occ
     assert reminders.send_reminders(done.ends_at + timedelta(days=3, hours=1)).reminders == 0
 
 
-def test_the_series_creator_is_reminded_instead_of_everyone(make, past_occurrence, ctx):
+def test_the_series_creator_is_reminded_instead_of_everyone(make, ctx):
     make.user("staff")
     creator = make.user("staff")
-    occ = past_occurrence(created_by_id=creator.id)
+    occ = make.past_occurrence(created_by_id=creator.id)
     reminders.send_reminders(occ.ends_at + timedelta(days=3, hours=1))
     assert [m.recipient for m in _reminders(ctx)] == [creator.email]
 
 
-def test_racing_runs_on_several_hosts_send_each_reminder_once(app, make, past_occurrence):
+def test_racing_runs_on_several_hosts_send_each_reminder_once(app, make):
     for _ in range(2):
         make.user("staff")
-    occurrences = [past_occurrence() for _ in range(3)]
+    occurrences = [make.past_occurrence() for _ in range(3)]
     now = occurrences[0].ends_at + timedelta(days=3, hours=1)
     barrier = threading.Barrier(4)
     errors = []
@@ -88,9 +88,9 @@ def test_racing_runs_on_several_hosts_send_each_reminder_once(app, make, past_oc
         assert len(mails) == 3 * 2  # three meetings, two staff members, once each
 
 
-def test_cli(runner, make, past_occurrence):
+def test_cli(runner, make):
     make.user("staff")
-    occ = past_occurrence()
+    occ = make.past_occurrence()
     now = (occ.ends_at + timedelta(days=3, hours=1)).isoformat()
     first = runner.invoke(args=["records", "remind", "--now", now])
     second = runner.invoke(args=["records", "remind", "--now", now])

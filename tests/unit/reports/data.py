@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from app.extensions import db
-from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingTheme
+from app.meetings.models import MeetingOccurrence
 
 PERIOD = (date(2026, 1, 1), date(2026, 3, 31))
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -36,21 +36,6 @@ class Dataset:
     orgs: dict
 
 
-def make_theme(app, key: str, name: str) -> int:
-    with app.app_context():
-        theme = MeetingTheme(key=key, name_fi=name, name_en=name, position=0)
-        db.session.add(theme)
-        db.session.commit()
-        return theme.id
-
-
-def set_themes(app, series_id: int, *theme_ids: int) -> None:
-    with app.app_context():
-        series = db.session.get(MeetingSeries, series_id)
-        series.themes = [db.session.get(MeetingTheme, t) for t in theme_ids]
-        db.session.commit()
-
-
 def cancel_occurrence(app, occurrence_id: int) -> None:
     with app.app_context():
         db.session.get(MeetingOccurrence, occurrence_id).status = "cancelled"
@@ -59,20 +44,17 @@ def cancel_occurrence(app, occurrence_id: int) -> None:
 
 def build(app, make) -> Dataset:
     """Create the data described in the module docstring."""
-    theme_a = make_theme(app, "codev", "Yhteiskehittäminen")
-    theme_b = make_theme(app, "spaces", "Asukastilat")
+    theme_a = make.theme(key="codev", name_fi="Yhteiskehittäminen", name_en="Yhteiskehittäminen").id
+    theme_b = make.theme(key="spaces", name_fi="Asukastilat", name_en="Asukastilat").id
     x = make.organization(name="X ry", district="central")
     y = make.organization(name="Y ry", district="eastern")
     z = make.organization(name="Z ry", district=None)
     w = make.organization(name="W ry", district="eastern")
 
-    s0 = make.series(start_local=datetime(2025, 12, 10, 17, 0), occurrences=1)
-    s1 = make.series(start_local=datetime(2026, 1, 13, 17, 0), rrule="FREQ=MONTHLY", occurrences=3)
-    s2 = make.series(start_local=datetime(2026, 2, 20, 17, 0), rrule="FREQ=WEEKLY", occurrences=2)
+    s0 = make.series(start_local=datetime(2025, 12, 10, 17, 0), occurrences=1, themes=[theme_a])
+    s1 = make.series(start_local=datetime(2026, 1, 13, 17, 0), rrule="FREQ=MONTHLY", occurrences=3, themes=[theme_a])
+    s2 = make.series(start_local=datetime(2026, 2, 20, 17, 0), rrule="FREQ=WEEKLY", occurrences=2, themes=[theme_b])
     s3 = make.series(start_local=datetime(2026, 4, 10, 17, 0), occurrences=1)
-    set_themes(app, s0.id, theme_a)
-    set_themes(app, s1.id, theme_a)
-    set_themes(app, s2.id, theme_b)
 
     (o0,) = make.occurrences(s0)
     jan, feb, mar = make.occurrences(s1)
@@ -106,50 +88,21 @@ class FeedbackDataset:
     texts_a: list
 
 
-def _feedback_form(app, series_id: int, questions: list[dict]) -> list[int]:
-    from app.feedback.models import FeedbackForm, FeedbackQuestion
-
-    with app.app_context():
-        form = FeedbackForm(series_id=series_id)
-        db.session.add(form)
-        db.session.flush()
-        ids = []
-        for position, fields in enumerate(questions):
-            question = FeedbackQuestion(form_id=form.id, position=position, **fields)
-            db.session.add(question)
-            db.session.flush()
-            ids.append(question.id)
-        db.session.commit()
-        return [form.id, *ids]
+def feedback_form(make, series_id: int, questions: list[dict]) -> list[int]:
+    """A feedback form with exactly ``questions``: [form id, question ids…]."""
+    form = make.feedback_form(series_id, questions=questions)
+    return [form.id, *(q.id for q in make.questions(form))]
 
 
-def _respond(app, make, occurrence, form_id: int, answers: list[dict | None], *, sent: bool = True) -> None:
+def respond(make, occurrence, form_id: int, answers: list[dict | None], *, sent: bool = True) -> None:
     """One registration + invitation per entry; ``None`` means invited but no answer."""
-    import secrets
-
-    from app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackResponse
-
+    ends = occurrence.ends_at
     for entry in answers:
         registration = make.registration(occurrence, attendance="present")
-        with app.app_context():
-            invitation = FeedbackInvitation(
-                occurrence_id=occurrence.id, registration_id=registration.id, form_id=form_id,
-                secret=secrets.token_hex(16), sent_at=occurrence.ends_at if sent else None,
-                closes_at=occurrence.ends_at.replace(year=occurrence.ends_at.year + 1))
-            db.session.add(invitation)
-            db.session.flush()
-            if entry is not None:
-                response = FeedbackResponse(invitation_id=invitation.id, occurrence_id=occurrence.id,
-                                            form_id=form_id, registration_id=registration.id,
-                                            submitted_at=occurrence.ends_at)
-                db.session.add(response)
-                db.session.flush()
-                for question_id, value in entry.items():
-                    field = {str: "text", list: "choices"}.get(type(value), "rating")
-                    db.session.add(FeedbackAnswer(response_id=response.id, question_id=question_id,
-                                                  **{field: value}))
-                invitation.responded_at = occurrence.ends_at
-            db.session.commit()
+        invitation = make.feedback_invitation(registration, form=form_id, sent_at=ends if sent else None,
+                                              closes_at=ends.replace(year=ends.year + 1))
+        if entry is not None:
+            make.feedback_response(invitation, entry, responded_at=ends, submitted_at=ends)
 
 
 def build_feedback(app, make, theme_a: int, theme_b: int) -> FeedbackDataset:
@@ -160,11 +113,9 @@ def build_feedback(app, make, theme_a: int, theme_b: int) -> FeedbackDataset:
     ideas (F1 text, theme A): 5 texts + 1 blank → shown;  F2 text (theme B): 1 → suppressed
     format (F1 single choice): live 4, online 2, hybrid 0 of 6;  F2 themes (multiple): 2 respondents → suppressed
     """
-    f1 = make.series(start_local=datetime(2026, 3, 5, 17, 0), occurrences=1, title_fi="Palaute 1")
-    f2 = make.series(start_local=datetime(2026, 3, 10, 17, 0), occurrences=1, title_fi="Palaute 2")
-    set_themes(app, f1.id, theme_a)
-    set_themes(app, f2.id, theme_b)
-    form1, useful1, venue, ideas, fmt = _feedback_form(app, f1.id, [
+    f1 = make.series(start_local=datetime(2026, 3, 5, 17, 0), occurrences=1, title_fi="Palaute 1", themes=[theme_a])
+    f2 = make.series(start_local=datetime(2026, 3, 10, 17, 0), occurrences=1, title_fi="Palaute 2", themes=[theme_b])
+    form1, useful1, venue, ideas, fmt = feedback_form(make, f1.id, [
         {"kind": "rating", "key": "usefulness", "text_fi": "Hyödyllisyys", "text_en": "Usefulness"},
         {"kind": "rating", "text_fi": "Esteettömyys", "theme_id": theme_a},
         {"kind": "text", "key": "ideas", "text_fi": "Ideat", "theme_id": theme_a},
@@ -173,7 +124,7 @@ def build_feedback(app, make, theme_a: int, theme_b: int) -> FeedbackDataset:
                      {"key": "online", "fi": "Etänä", "en": "Online"},
                      {"key": "hybrid", "fi": "Hybridi", "en": "Hybrid"}]},
     ])
-    form2, useful2, comments, topics = _feedback_form(app, f2.id, [
+    form2, useful2, comments, topics = feedback_form(make, f2.id, [
         {"kind": "rating", "key": "usefulness", "text_fi": "Hyödyllisyys", "text_en": "Usefulness"},
         {"kind": "text", "text_fi": "Kommentit", "theme_id": theme_b},
         {"kind": "multiple", "text_fi": "Aiheet", "options_from_themes": True},
@@ -181,7 +132,7 @@ def build_feedback(app, make, theme_a: int, theme_b: int) -> FeedbackDataset:
     texts_a = ["Hyvä tilaisuus", "Lisää aikaa keskustelulle", "=HYPERLINK(\"x\")", "Kiitos", "Tilat ok"]
     (o1,) = make.occurrences(f1)
     (o2,) = make.occurrences(f2)
-    _respond(app, make, o1, form1, [
+    respond(make, o1, form1, [
         {useful1: 5, venue: 5, ideas: texts_a[0], fmt: ["live"]},
         {useful1: 4, venue: 5, ideas: texts_a[1], fmt: ["live"]},
         {useful1: 4, venue: 4, ideas: texts_a[2], fmt: ["online"]},
@@ -190,17 +141,15 @@ def build_feedback(app, make, theme_a: int, theme_b: int) -> FeedbackDataset:
         {useful1: 2, ideas: "   ", fmt: ["live"]},
         None,
     ])
-    _respond(app, make, o2, form2, [{useful2: 1, comments: "Huono", topics: ["codev", "spaces"]},
+    respond(make, o2, form2, [{useful2: 1, comments: "Huono", topics: ["codev", "spaces"]},
                                     {useful2: 3, topics: ["spaces"]}])
-    _respond(app, make, o2, form2, [None], sent=False)
+    respond(make, o2, form2, [None], sent=False)
     return FeedbackDataset(f1=f1.id, f2=f2.id, q_venue=venue, theme_a=theme_a, theme_b=theme_b, texts_a=texts_a)
 
 
 def build_proposals(app, make, ds: Dataset, fb: FeedbackDataset) -> None:
     """P1 S1 taken up (5 votes), P2 S1's February occurrence proposed (2), P3 F2 declined (0),
     P4 before the period, P5 S2 proposed (7)."""
-    from app.feedback.models import TopicProposal
-
     rows = [
         dict(title="Avustusneuvonta", series_id=ds.s1, status="taken_up", votes_count=5,
              created_at=datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)),
@@ -213,10 +162,8 @@ def build_proposals(app, make, ds: Dataset, fb: FeedbackDataset) -> None:
         dict(title="Suosittu aihe", series_id=ds.s2, status="proposed", votes_count=7,
              created_at=datetime(2026, 3, 31, 12, 0, tzinfo=timezone.utc)),
     ]
-    with app.app_context():
-        for row in rows:
-            db.session.add(TopicProposal(**row))
-        db.session.commit()
+    for row in rows:
+        make.topic(**row)
 
 
 def build_all(app, make):

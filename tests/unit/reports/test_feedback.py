@@ -102,14 +102,14 @@ def test_choice_questions(datasets, ctx):
 
 
 def test_theme_choice_labels(app, make):
-    theme_a = data.make_theme(app, "codev", "Yhteiskehittäminen")
-    theme_b = data.make_theme(app, "spaces", "Asukastilat")
+    theme_a = make.theme(key="codev", name_fi="Yhteiskehittäminen", name_en="Yhteiskehittäminen").id
+    theme_b = make.theme(key="spaces", name_fi="Asukastilat", name_en="Asukastilat").id
     series = make.series(start_local=data.datetime(2026, 2, 2, 17, 0), occurrences=1)
-    form, question = data._feedback_form(app, series.id, [
+    form, question = data.feedback_form(make, series.id, [
         {"kind": "multiple", "text_fi": "Aiheet", "options_from_themes": True}])
-    data._respond(app, make, make.occurrences(series)[0], form,
-                  [{question: ["spaces"]}, {question: ["spaces", "codev"]}, {question: ["spaces"]},
-                   {question: ["codev"]}, {question: ["spaces"]}])
+    data.respond(make, make.occurrences(series)[0], form,
+                 [{question: ["spaces"]}, {question: ["spaces", "codev"]}, {question: ["spaces"]},
+                  {question: ["codev"]}, {question: ["spaces"]}])
     from app.extensions import db
 
     with app.app_context():

@@ -21,14 +21,13 @@ def test_one_threshold_in_one_place(ctx):
 
 @pytest.mark.parametrize("respondents, shown", [(4, False), (5, True)])
 def test_series_api_and_report_agree(app, client, make, ctx, respondents, shown):
-    theme = data.make_theme(app, "rule", "Sääntö")
+    theme = make.theme(key="rule", name_fi="Sääntö", name_en="Sääntö").id
     start = (datetime.now() - timedelta(days=20)).replace(hour=17, minute=0, second=0, microsecond=0)
-    occurrence = make.occurrence(start_local=start)
-    data.set_themes(app, occurrence.series_id, theme)
-    form_id, q_text = data._feedback_form(app, occurrence.series_id, [
+    occurrence = make.occurrence(start_local=start, themes=[theme])
+    form_id, q_text = data.feedback_form(make, occurrence.series_id, [
         {"key": "ideas", "kind": "text", "text_fi": "Ideat", "theme_id": theme}])
     # Only one of the respondents writes a text; the others leave it blank (still respondents).
-    data._respond(app, make, occurrence, form_id, [{q_text: "Ainoa teksti"}] + [{q_text: " "}] * (respondents - 1))
+    data.respond(make, occurrence, form_id, [{q_text: "Ainoa teksti"}] + [{q_text: " "}] * (respondents - 1))
     body = client.get(f"/api/v1/series/{occurrence.series_id}/feedback", headers=make.auth("staff")).json
     api_texts = body["questions"][0]["texts"]
     assert body["respondents"] == respondents and body["texts_shown"] is shown
@@ -45,15 +44,14 @@ def test_series_api_and_report_agree(app, client, make, ctx, respondents, shown)
 def test_report_never_shows_a_text_the_series_api_hides(app, client, make, ctx):
     """Two series in one theme, 3 + 2 respondents: 5 in the theme, but each series alone is too
     small — the series API hides their texts, so the report (which names the series) must too."""
-    theme = data.make_theme(app, "pair", "Pari")
+    theme = make.theme(key="pair", name_fi="Pari", name_en="Pari").id
     start = (datetime.now() - timedelta(days=20)).replace(hour=17, minute=0, second=0, microsecond=0)
     shown = {}
     for size, label in ((3, "A"), (2, "B")):
-        occurrence = make.occurrence(start_local=start)
-        data.set_themes(app, occurrence.series_id, theme)
-        form_id, q_text = data._feedback_form(app, occurrence.series_id, [
+        occurrence = make.occurrence(start_local=start, themes=[theme])
+        form_id, q_text = data.feedback_form(make, occurrence.series_id, [
             {"key": "ideas", "kind": "text", "text_fi": "Ideat", "theme_id": theme}])
-        data._respond(app, make, occurrence, form_id, [{q_text: f"Teksti {label}{i}"} for i in range(size)])
+        data.respond(make, occurrence, form_id, [{q_text: f"Teksti {label}{i}"} for i in range(size)])
         body = client.get(f"/api/v1/series/{occurrence.series_id}/feedback", headers=make.auth("staff")).json
         shown[label] = body["questions"][0]["texts"]
     assert shown == {"A": None, "B": None}

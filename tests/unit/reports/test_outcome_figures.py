@@ -5,32 +5,23 @@ from datetime import date, datetime, timedelta, timezone
 
 from app.accounts.models import User
 from app.extensions import db
-from app.feedback.models import TopicProposal
-from app.meetings.models import MeetingTheme
 from app.outcomes import services
 from app.reports.services import cooperation_report
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 
-def _topics(app, occ, n: int, created: datetime) -> list[int]:
-    with app.app_context():
-        rows = [TopicProposal(occurrence_id=occ.id, series_id=occ.series_id, title=f"T{i}", created_at=created)
-                for i in range(n)]
-        db.session.add_all(rows)
-        db.session.commit()
-        return [r.id for r in rows]
+def _topics(make, occ, n: int, created: datetime) -> list[int]:
+    return [make.topic(occ, title=f"T{i}", created_at=created).id for i in range(n)]
 
 
 def test_figures_and_small_group_rule(app, make):
     occ = make.occurrence(start_local=datetime(2026, 10, 6, 17, 0))
     staff = make.user("staff")
     created = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
-    topic_ids = _topics(app, occ, 6, created)
+    topic_ids = _topics(make, occ, 6, created)
+    theme = make.theme(key="fig-theme", name_fi="Avustukset", name_en="Grants")
     with app.app_context():
-        theme = MeetingTheme(key="fig-theme", name_fi="Avustukset", name_en="Grants")
-        db.session.add(theme)
-        db.session.commit()
         actor = db.session.get(User, staff.id)
         for i, (status, days) in enumerate([("done", 10), ("in_progress", 20), ("open", 30), ("declined", 40)]):
             services.create_outcome(services.OutcomeData(
@@ -54,7 +45,7 @@ def test_median_days_with_enough_proposals(app, make):
     occ = make.occurrence(start_local=datetime(2026, 10, 6, 17, 0))
     staff = make.user("staff")
     created = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
-    topic_ids = _topics(app, occ, 5, created)
+    topic_ids = _topics(make, occ, 5, created)
     with app.app_context():
         actor = db.session.get(User, staff.id)
         for i, days in enumerate([5, 10, 15, 20, 60]):

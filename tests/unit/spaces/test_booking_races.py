@@ -22,7 +22,7 @@ from app.extensions import db
 from app.spaces import services
 from app.spaces.models import Booking, Space
 from config import TestingConfig
-from tests.spaces_helpers import at, make_space, next_weekday
+from tests.timeutil import at, next_weekday
 
 pytestmark = pytest.mark.slow
 
@@ -82,7 +82,7 @@ def _race_threads(app, slots: list[tuple[datetime, datetime]], space_id: int, st
 
 def test_fifty_threads_overlapping_one_winner(app, make):
     staff = make.user("staff")
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(2)
     # Every racer overlaps every other one (they all contain 10:00–10:30).
     slots = [(at(day, 9, 30 + i % 30), at(day, 10, 30 + i % 20)) for i in range(50)]
@@ -94,7 +94,7 @@ def test_fifty_threads_overlapping_one_winner(app, make):
 
 def test_threads_touching_slots_both_accepted(app, make):
     staff = make.user("staff")
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(3)
     slots = [(at(day, 10), at(day, 11)), (at(day, 11), at(day, 12))] * 8
     results = _race_threads(app, slots, space.id, staff.id)
@@ -128,7 +128,7 @@ def _race_processes(app, slots, space_id: int, staff_id: int, tmp_path) -> list[
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() in a multi-threaded process (3.12+)
 def test_eight_processes_overlapping_one_winner(app, make, tmp_path):
     staff = make.user("staff")
-    space = make_space(app, buffer_minutes=15)
+    space = make.space(buffer_minutes=15)
     day = next_weekday(4)
     # Pairwise overlapping once the 15-minute buffer is added: 10:50–11:40 collides with 9:30–10:40.
     slots = [(at(day, 10), at(day, 11)), (at(day, 10, 30), at(day, 11, 30)), (at(day, 9, 30), at(day, 10, 40)),
@@ -142,7 +142,7 @@ def test_eight_processes_overlapping_one_winner(app, make, tmp_path):
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_processes_touching_slots_both_accepted(app, make, tmp_path):
     staff = make.user("staff")
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(1)
     slots = [(at(day, 10), at(day, 11)), (at(day, 11), at(day, 12))] * 4
     results = _race_processes(app, slots, space.id, staff.id, tmp_path)

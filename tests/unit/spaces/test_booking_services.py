@@ -12,7 +12,7 @@ from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.spaces import services
 from app.spaces.models import Booking, Space, SpaceException
-from tests.spaces_helpers import HEL, WEEKDAY_HOURS, at, hel, make_booking, make_space, next_weekday
+from tests.timeutil import HEL, WEEKDAY_HOURS, at, hel, next_weekday
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def _count(ctx) -> int:
 
 
 def test_single_booking_is_stored_with_its_block(app, make, staff):
-    space = make_space(app, buffer_minutes=15)
+    space = make.space(buffer_minutes=15)
     day = next_weekday(1)
     with app.app_context():
         actor, space_row = db.session.get(User, staff.id), db.session.get(Space, space.id)
@@ -49,9 +49,9 @@ def test_single_booking_is_stored_with_its_block(app, make, staff):
     (9, 10, False),
 ])
 def test_overlap_is_refused_touching_is_accepted(app, make, staff, start_h, end_h, expected_conflict):
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(2)
-    existing = make_booking(app, space, at(day, 10), at(day, 11))
+    existing = make.booking(space, at(day, 10), at(day, 11))
     with app.app_context():
         actor, space_row = db.session.get(User, staff.id), db.session.get(Space, space.id)
         if expected_conflict:
@@ -70,9 +70,9 @@ def test_overlap_is_refused_touching_is_accepted(app, make, staff, start_h, end_
 
 
 def test_buffer_is_respected_both_ways(app, make, staff):
-    space = make_space(app, buffer_minutes=30)
+    space = make.space(buffer_minutes=30)
     day = next_weekday(3)
-    make_booking(app, space, at(day, 10), at(day, 11))
+    make.booking(space, at(day, 10), at(day, 11))
     with app.app_context():
         actor, space_row = db.session.get(User, staff.id), db.session.get(Space, space.id)
         for start, end in [(at(day, 11), at(day, 12)), (at(day, 11, 29), at(day, 12)), (at(day, 9), at(day, 10))]:
@@ -85,9 +85,9 @@ def test_buffer_is_respected_both_ways(app, make, staff):
 
 
 def test_cancelled_booking_frees_the_time(app, make, staff):
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(1)
-    make_booking(app, space, at(day, 10), at(day, 11), status="cancelled")
+    make.booking(space, at(day, 10), at(day, 11), status="cancelled")
     with app.app_context():
         actor, space_row = db.session.get(User, staff.id), db.session.get(Space, space.id)
         services.create_booking(space_row, at(day, 10), at(day, 11), "X", actor, utcnow())
@@ -108,7 +108,7 @@ def test_cancelled_booking_frees_the_time(app, make, staff):
     ("no_title", "title", "required"),
 ])
 def test_bad_input_is_refused_and_nothing_written(app, make, staff, case, field, code):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS, capacity=10, min_duration_minutes=30,
+    space = make.space(opening_hours=WEEKDAY_HOURS, capacity=10, min_duration_minutes=30,
                        max_duration_minutes=240)
     day = next_weekday(1)
     far = next_weekday(1, weeks=60)
@@ -146,7 +146,7 @@ def test_bad_input_is_refused_and_nothing_written(app, make, staff, case, field,
 
 
 def test_staff_override_outside_opening_hours_needs_a_reason(app, make, staff):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS)
+    space = make.space(opening_hours=WEEKDAY_HOURS)
     saturday = next_weekday(5)
     with app.app_context():
         actor, space_row = db.session.get(User, staff.id), db.session.get(Space, space.id)
@@ -165,7 +165,7 @@ def test_staff_override_outside_opening_hours_needs_a_reason(app, make, staff):
 
 
 def test_ngo_user_cannot_book_directly(app, make):
-    space = make_space(app)
+    space = make.space()
     user = make.user("ngo")
     day = next_weekday(1)
     with app.app_context():
@@ -175,7 +175,7 @@ def test_ngo_user_cannot_book_directly(app, make):
 
 
 def test_staff_may_book_a_year_ahead_even_with_a_short_space_horizon(app, make, staff):
-    space = make_space(app, booking_horizon_days=30)
+    space = make.space(booking_horizon_days=30)
     day = next_weekday(2, weeks=50)
     with app.app_context():
         services.create_booking(db.session.get(Space, space.id), at(day, 10), at(day, 11), "X",
@@ -183,7 +183,7 @@ def test_staff_may_book_a_year_ahead_even_with_a_short_space_horizon(app, make, 
 
 
 def test_holidays_closed_by_default_and_exceptions_apply(app, make, staff):
-    space = make_space(app, opening_hours={d: [["08:00", "20:00"]] for d in services.WEEKDAYS},
+    space = make.space(opening_hours={d: [["08:00", "20:00"]] for d in services.WEEKDAYS},
                        closed_on_holidays=True)
     # Finland's Independence Day, 6 December, next year it is in the future
     year = datetime.now(HEL).year + 1
@@ -209,8 +209,8 @@ def test_holidays_closed_by_default_and_exceptions_apply(app, make, staff):
             services.create_booking(space_row, at(holiday, 10), at(holiday, 12), "ok", actor, utcnow())
 
 
-def test_open_intervals_merge_midnight_and_respect_dst(app):
-    space = make_space(app, opening_hours={"sat": [["18:00", "24:00"]], "sun": [["00:00", "02:00"]]})
+def test_open_intervals_merge_midnight_and_respect_dst(make, app):
+    space = make.space(opening_hours={"sat": [["18:00", "24:00"]], "sun": [["00:00", "02:00"]]})
     with app.app_context():
         row = db.session.get(Space, space.id)
         # The last Sunday of October 2026 is 25 October: clocks go back at 04:00.
@@ -220,7 +220,7 @@ def test_open_intervals_merge_midnight_and_respect_dst(app):
 
 
 def test_no_opening_hours_means_any_hour(app, make, staff):
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(6)
     with app.app_context():
         services.create_booking(db.session.get(Space, space.id), at(day, 2), at(day, 5), "Yö",
@@ -228,10 +228,10 @@ def test_no_opening_hours_means_any_hour(app, make, staff):
 
 
 def test_recurring_all_or_nothing_then_skip_conflicts(app, make, staff):
-    space = make_space(app)
+    space = make.space()
     first = next_weekday(1)
     taken = first + timedelta(weeks=2)
-    make_booking(app, space, at(taken, 17, 30), at(taken, 18, 30), title="Varattu")
+    make.booking(space, at(taken, 17, 30), at(taken, 18, 30), title="Varattu")
     with app.app_context():
         actor, space_row = db.session.get(User, staff.id), db.session.get(Space, space.id)
         with pytest.raises(services.BookingConflict) as info:
@@ -250,7 +250,7 @@ def test_recurring_all_or_nothing_then_skip_conflicts(app, make, staff):
 
 
 def test_recurring_keeps_wall_clock_time_across_dst(app, make, staff):
-    space = make_space(app)
+    space = make.space()
     with app.app_context():
         actor, space_row = db.session.get(User, staff.id), db.session.get(Space, space.id)
         now = hel(2026, 10, 1, 9)
@@ -262,7 +262,7 @@ def test_recurring_keeps_wall_clock_time_across_dst(app, make, staff):
 
 
 def test_recurring_closed_dates_refused_or_skipped(app, make, staff):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS)
+    space = make.space(opening_hours=WEEKDAY_HOURS)
     first = next_weekday(0)
     closed = first + timedelta(weeks=1)
     with app.app_context():
@@ -280,7 +280,7 @@ def test_recurring_closed_dates_refused_or_skipped(app, make, staff):
 @pytest.mark.parametrize("rrule, code", [("FREQ=WEEKLY", "no_end"), ("FREQ=HOURLY;COUNT=3", "sub_daily"),
                                          ("NONSENSE", "invalid_rrule"), ("FREQ=WEEKLY;COUNT=80", "beyond_horizon")])
 def test_recurring_rule_errors(app, make, staff, rrule, code):
-    space = make_space(app)
+    space = make.space()
     first = next_weekday(1, weeks=20)
     with app.app_context():
         with pytest.raises(ValidationError) as info:
@@ -292,10 +292,10 @@ def test_recurring_rule_errors(app, make, staff, rrule, code):
 
 
 def test_move_and_cancel(app, make, staff):
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(1)
-    other = make_booking(app, space, at(day, 12), at(day, 13))
-    mine = make_booking(app, space, at(day, 10), at(day, 11))
+    other = make.booking(space, at(day, 12), at(day, 13))
+    mine = make.booking(space, at(day, 10), at(day, 11))
     with app.app_context():
         actor = db.session.get(User, staff.id)
         booking = db.session.get(Booking, mine.id)
@@ -314,9 +314,9 @@ def test_move_and_cancel(app, make, staff):
             services.move_booking(db.session.get(Booking, other.id), at(day, 15), at(day, 16), actor, utcnow())
 
 
-def test_find_conflicts_uses_the_block_index(app):
+def test_find_conflicts_uses_the_block_index(make, app):
     """A bounded range of ix_bookings_space_block (bench/bookings.py shows it stays flat at 100,000 rows)."""
-    space = make_space(app)
+    space = make.space()
     with app.app_context():
         query = services._live_blocks_query(space.id, hel(2026, 1, 1), hel(2026, 1, 2))
         sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
@@ -331,9 +331,9 @@ def test_find_conflicts_uses_the_block_index(app):
 
 
 def test_availability_busy_open_free(app, make):
-    space = make_space(app, opening_hours=WEEKDAY_HOURS, buffer_minutes=30)
+    space = make.space(opening_hours=WEEKDAY_HOURS, buffer_minutes=30)
     day = next_weekday(1)
-    make_booking(app, space, at(day, 10), at(day, 11))
+    make.booking(space, at(day, 10), at(day, 11))
     with app.app_context():
         result = services.availability(db.session.get(Space, space.id), at(day, 0), at(day + timedelta(days=1), 0))
         utc = timezone.utc
@@ -354,11 +354,11 @@ def test_range_is_bounded():
 
 def test_find_free_spaces(app, make):
     day = next_weekday(2)
-    big = make_space(app, name="Iso sali", capacity=50, district="eastern", opening_hours=WEEKDAY_HOURS)
-    small = make_space(app, name="Pieni", capacity=8, district="eastern")
-    busy = make_space(app, name="Varattu sali", capacity=60, district="eastern")
-    elsewhere = make_space(app, name="Muualla", capacity=60, district="western")
-    make_booking(app, busy, at(day, 17), at(day, 19))
+    big = make.space(name="Iso sali", capacity=50, district="eastern", opening_hours=WEEKDAY_HOURS)
+    small = make.space(name="Pieni", capacity=8, district="eastern")
+    busy = make.space(name="Varattu sali", capacity=60, district="eastern")
+    elsewhere = make.space(name="Muualla", capacity=60, district="western")
+    make.booking(busy, at(day, 17), at(day, 19))
     with app.app_context():
         found = services.find_free_spaces(20, "eastern", at(day, 18), at(day, 19, 30))
         assert [s.id for s in found] == [big.id]
@@ -369,9 +369,9 @@ def test_find_free_spaces(app, make):
 
 
 def test_week_view_cells(app, make):
-    space = make_space(app, opening_hours={"mon": [["09:00", "12:00"]]})
+    space = make.space(opening_hours={"mon": [["09:00", "12:00"]]})
     monday = next_weekday(0)
-    make_booking(app, space, at(monday, 10), at(monday, 10, 30))
+    make.booking(space, at(monday, 10), at(monday, 10, 30))
     with app.app_context():
         view = services.week_view(db.session.get(Space, space.id), monday + timedelta(days=3))
         assert view.monday == monday and view.hours == [9, 10, 11]
@@ -407,10 +407,10 @@ def test_parse_hours_text():
         services.parse_hours_text("10-12, 11-13")
 
 
-def test_week_view_marks_past_hours_but_keeps_bookings(app):
-    space = make_space(app)
+def test_week_view_marks_past_hours_but_keeps_bookings(make, app):
+    space = make.space()
     monday = next_weekday(0)
-    make_booking(app, space, at(monday, 9), at(monday, 10))
+    make.booking(space, at(monday, 9), at(monday, 10))
     with app.app_context():
         view = services.week_view(db.session.get(Space, space.id), monday, now=at(monday, 12))
         by_hour = {hour: row for hour, row in zip(view.hours, view.rows)}

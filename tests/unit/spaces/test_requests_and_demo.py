@@ -14,7 +14,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.spaces import services
 from app.spaces.models import Booking, BookingRequest, Space, SpaceException
-from tests.spaces_helpers import WEEKDAY_HOURS, at, make_booking, make_space, next_weekday
+from tests.timeutil import WEEKDAY_HOURS, at, next_weekday
 
 
 def _request(space_id, user_id, day, **kwargs):
@@ -27,7 +27,7 @@ def _request(space_id, user_id, day, **kwargs):
 def test_request_mails_requester_and_all_staff_without_manager(app, make):
     staff_a, staff_b = make.user("staff", locale="sv"), make.user("admin")
     ngo = make.user("ngo", locale="en")
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(2)
     with app.app_context():
         req = _request(space.id, ngo.id, day)
@@ -43,7 +43,7 @@ def test_request_mails_requester_and_all_staff_without_manager(app, make):
 def test_approve_creates_booking_once(app, make):
     staff = make.user("staff")
     ngo = make.user("ngo", organization=make.organization())
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(3)
     with app.app_context():
         req = _request(space.id, ngo.id, day)
@@ -69,13 +69,13 @@ def test_approve_creates_booking_once(app, make):
 def test_approval_of_a_taken_time_is_a_conflict_and_request_stays_pending(app, make):
     staff = make.user("staff")
     ngo = make.user("ngo")
-    space = make_space(app)
+    space = make.space()
     day = next_weekday(1)
     with app.app_context():
         req = _request(space.id, ngo.id, day)
         db.session.commit()
         req_id = req.id
-    make_booking(app, space, at(day, 11), at(day, 13))
+    make.booking(space, at(day, 11), at(day, 13))
     with app.app_context():
         req = db.session.get(BookingRequest, req_id)
         with pytest.raises(services.BookingConflict) as info:
@@ -90,7 +90,7 @@ def test_request_rules(app, make):
     ngo = make.user("ngo")
     other = make.user("ngo")
     staff = make.user("staff")
-    space = make_space(app, opening_hours=WEEKDAY_HOURS, capacity=10, booking_horizon_days=30)
+    space = make.space(opening_hours=WEEKDAY_HOURS, capacity=10, booking_horizon_days=30)
     day = next_weekday(1)
     far = next_weekday(1, weeks=8)
     saturday = next_weekday(5)

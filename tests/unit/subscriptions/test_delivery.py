@@ -6,12 +6,13 @@ from datetime import timedelta
 import pytest
 
 from app.core.types import utcnow
+from app.accounts.models import User
 from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.meetings.models import MeetingSeries
 from app.subscriptions import delivery, services
 from app.subscriptions.models import SeriesAnnouncement, SubscriptionNotice
-from tests.unit.subscriptions.helpers import outbox, publish, subscribe, theme_id
+from tests.unit.subscriptions.helpers import outbox
 
 
 def _send(app, now=None):
@@ -26,10 +27,10 @@ def _digest(app, now):
 
 def test_immediate_mail_for_a_matching_theme_once(app, make):
     user = make.user("ngo", locale="sv")
-    theme = theme_id(app)
-    subscribe(app, user, theme=theme)
-    series_id = publish(app, make, themes=[theme], title_sv="Lokalträff")
-    publish(app, make, themes=[theme_id(app, "communication")])  # another theme: not told
+    theme = make.default_theme().id
+    make.subscription(user, theme=theme)
+    series_id = make.series(themes=[theme], title_sv="Lokalträff").id
+    make.series(themes=[make.default_theme("communication").id])  # another theme: not told
     assert _send(app) == 1
     assert _send(app) == 0  # idempotent
     [mail] = outbox(app, "subscription_new_series")
@@ -41,11 +42,11 @@ def test_immediate_mail_for_a_matching_theme_once(app, make):
 
 def test_district_of_the_series_or_its_space_and_both_must_match(app, make):
     user = make.user("ngo")
-    theme = theme_id(app)
-    subscribe(app, user, theme=theme, district="eastern")
-    publish(app, make, themes=[theme], district="western")  # theme only: no
-    publish(app, make, district="eastern")  # district only: no
-    wanted = publish(app, make, themes=[theme], district="eastern")
+    theme = make.default_theme().id
+    make.subscription(user, theme=theme, district="eastern")
+    make.series(themes=[theme], district="western")  # theme only: no
+    make.series(district="eastern")  # district only: no
+    wanted = make.series(themes=[theme], district="eastern").id
     assert _send(app) == 1
     with app.app_context():
         assert [n.series_id for n in db.session.scalars(db.select(SubscriptionNotice))] == [wanted]
@@ -53,11 +54,11 @@ def test_district_of_the_series_or_its_space_and_both_must_match(app, make):
 
 def test_several_matching_subscriptions_give_one_mention(app, make):
     user = make.user("ngo")
-    theme = theme_id(app)
-    subscribe(app, user, theme=theme)
-    subscribe(app, user, district="central")
-    subscribe(app, user, theme=theme, district="central", frequency="weekly")
-    publish(app, make, themes=[theme], district="central")
+    theme = make.default_theme().id
+    make.subscription(user, theme=theme)
+    make.subscription(user, district="central")
+    make.subscription(user, theme=theme, district="central", frequency="weekly")
+    make.series(themes=[theme], district="central")
     assert _send(app) == 1
     assert _digest(app, utcnow()) == 0  # told already
     assert len(outbox(app)) == 1
@@ -65,10 +66,10 @@ def test_several_matching_subscriptions_give_one_mention(app, make):
 
 def test_only_series_published_after_the_subscription_and_still_upcoming(app, make):
     user = make.user("ngo")
-    publish(app, make, district="northern")  # before the subscription
-    subscribe(app, user, district="northern")
-    past = publish(app, make, district="northern", occurrences=1,
-                   start_local=(utcnow() + timedelta(hours=3)).replace(tzinfo=None, microsecond=0))
+    make.series(district="northern")  # before the subscription
+    make.subscription(user, district="northern")
+    past = make.series(district="northern", occurrences=1,
+                       start_local=(utcnow() + timedelta(hours=3)).replace(tzinfo=None, microsecond=0)).id
     assert _send(app, utcnow() + timedelta(days=1)) == 0  # its only date has passed by then
     assert _send(app) == 1
     with app.app_context():
@@ -77,8 +78,8 @@ def test_only_series_published_after_the_subscription_and_still_upcoming(app, ma
 
 def test_republishing_and_new_dates_announce_nothing_new(app, make):
     user = make.user("ngo")
-    subscribe(app, user, district="southern")
-    series_id = publish(app, make, district="southern")
+    make.subscription(user, district="southern")
+    series_id = make.series(district="southern").id
     assert _send(app) == 1
     with app.app_context():
         series = db.session.get(MeetingSeries, series_id)
@@ -92,10 +93,10 @@ def test_republishing_and_new_dates_announce_nothing_new(app, make):
 
 def test_inactive_user_and_drafts_get_nothing(app, make):
     user = make.user("ngo")
-    subscribe(app, user, district="southern")
+    make.subscription(user, district="southern")
     make.series(status="draft", district="southern")
     assert _send(app) == 0
-    publish(app, make, district="southern")
+    make.series(district="southern")
     with app.app_context():
         from app.accounts.models import User
 
@@ -106,12 +107,12 @@ def test_inactive_user_and_drafts_get_nothing(app, make):
 
 def test_weekly_digest_no_repeats_nothing_missed_across_runs(app, make):
     user = make.user("ngo")
-    subscribe(app, user, district="eastern", frequency="weekly")
-    first = publish(app, make, district="eastern", title_fi="Eka")
+    make.subscription(user, district="eastern", frequency="weekly")
+    first = make.series(district="eastern", title_fi="Eka").id
     now = utcnow()
     assert _send(app, now) == 0  # weekly subscribers get no immediate mail
     assert _digest(app, now) == 1
-    second = publish(app, make, district="eastern", title_fi="Toka")
+    second = make.series(district="eastern", title_fi="Toka").id
     assert _digest(app, now + timedelta(minutes=1)) == 0  # one digest per ISO week
     next_week = now + timedelta(days=7)
     assert _digest(app, next_week) == 1
@@ -127,15 +128,15 @@ def test_weekly_digest_no_repeats_nothing_missed_across_runs(app, make):
 
 def test_a_week_with_nothing_new_is_not_used_up(app, make):
     user = make.user("ngo")
-    subscribe(app, user, district="eastern", frequency="weekly")
+    make.subscription(user, district="eastern", frequency="weekly")
     now = utcnow()
     assert _digest(app, now) == 0
-    publish(app, make, district="eastern")
+    make.series(district="eastern")
     assert _digest(app, now + timedelta(minutes=5)) == 1
 
 
 def test_clean_subscription_data_refuses_bad_input(app, make):
-    theme = theme_id(app)
+    theme = make.default_theme().id
     with app.app_context():
         for raw, field in (({"frequency": "immediate"}, "theme_id"),
                            ({"theme_id": 10**12, "frequency": "weekly"}, "theme_id"),
@@ -150,9 +151,10 @@ def test_clean_subscription_data_refuses_bad_input(app, make):
 
 def test_the_same_subscription_twice_is_a_conflict(app, make):
     user = make.user("ngo")
-    subscribe(app, user, district="eastern")
-    with pytest.raises(Conflict):
-        subscribe(app, user, district="eastern", frequency="weekly")
+    make.subscription(user, district="eastern")
+    with app.app_context(), pytest.raises(Conflict):
+        services.subscribe(db.session.get(User, user.id), services.clean_subscription_data(
+            {"theme_id": None, "district": "eastern", "frequency": "weekly"}), now=utcnow())
 
 
 def test_gdpr_export_and_erasure(app, make):
@@ -161,8 +163,8 @@ def test_gdpr_export_and_erasure(app, make):
     from app.subscriptions import privacy
 
     user = make.user("ngo")
-    subscribe(app, user, district="eastern", frequency="weekly")
-    publish(app, make, district="eastern")
+    make.subscription(user, district="eastern", frequency="weekly")
+    make.series(district="eastern")
     assert _digest(app, utcnow()) == 1
     with app.app_context():
         subject = Subject(email=user.email, user=db.session.get(User, user.id))

@@ -18,7 +18,6 @@ from app.mail.models import OutboxMessage
 from app.subscriptions import delivery, reminders
 from app.subscriptions.models import MeetingReminder, SubscriptionDigest, SubscriptionNotice
 from config import TestingConfig
-from tests.unit.subscriptions.helpers import publish, subscribe, theme_id
 
 pytestmark = pytest.mark.slow
 
@@ -78,13 +77,13 @@ def test_immediate_and_digest_on_several_hosts_tell_each_person_once(app, make, 
     weekly = [make.user("ngo") for _ in range(3)]
     both = make.user("ngo")  # an immediate and a weekly subscription matching the same series
     for user in immediate:
-        subscribe(app, user, district="eastern")
+        make.subscription(user, district="eastern")
     for user in weekly:
-        subscribe(app, user, district="eastern", frequency="weekly")
-    theme = theme_id(app)
-    subscribe(app, both, district="eastern")
-    subscribe(app, both, theme=theme, frequency="weekly")
-    series = [publish(app, make, district="eastern", themes=[theme]) for _ in range(2)]
+        make.subscription(user, district="eastern", frequency="weekly")
+    theme = make.default_theme().id
+    make.subscription(both, district="eastern")
+    make.subscription(both, theme=theme, frequency="weekly")
+    series = [make.series(district="eastern", themes=[theme]).id for _ in range(2)]
     outcomes = race(database_uri, ["notify"] * 4 + ["digest"] * 4, utcnow())
     sent = Counter()
     for kind, count in outcomes:
@@ -102,8 +101,8 @@ def test_immediate_and_digest_on_several_hosts_tell_each_person_once(app, make, 
 def test_digest_on_several_hosts_sends_one_per_person_per_week(app, make, database_uri):
     people = [make.user("ngo") for _ in range(4)]
     for user in people:
-        subscribe(app, user, district="western", frequency="weekly")
-    publish(app, make, district="western")
+        make.subscription(user, district="western", frequency="weekly")
+    make.series(district="western")
     outcomes = race(database_uri, ["digest"] * PROCESSES, utcnow())
     assert sum(count for _kind, count in outcomes) == 4, outcomes
     assert _mails(app, "subscription_digest") == Counter({u.email: 1 for u in people})

@@ -67,13 +67,9 @@ def test_the_series_setting_and_a_moved_date(app, make):
 
 
 def test_agenda_from_the_meeting_record_is_included(app, make):
-    from app.records.models import MeetingRecord
-
     occurrence = make.occurrence(description_fi="Kuvaus")
     make.registration(occurrence)
-    with app.app_context():
-        db.session.add(MeetingRecord(occurrence_id=occurrence.id, agenda_fi="1. Avaus\n2. Tilat"))
-        db.session.commit()
+    make.record(occurrence, agenda={"fi": "1. Avaus\n2. Tilat"})
     assert _remind(app, occurrence.starts_at - timedelta(hours=2)) == 1
     [mail] = outbox(app, "meeting_reminder")
     assert "1. Avaus" in mail.text_body and "Kuvaus" not in mail.text_body

@@ -14,7 +14,6 @@ from app.core.types import utcnow
 from app.extensions import db
 from app.mail import services as mail
 from app.spaces.models import Booking, BookingRequest
-from tests.spaces_helpers import make_space
 
 PASSWORD = "a-long-enough-password"
 
@@ -163,7 +162,7 @@ def test_empty_states_and_the_nav_link(client, make, login):
 
 def _fill(app, make, org, n: int) -> None:
     """n of everything the page lists."""
-    space = make_space(app, name=f"Tila {n}")
+    space = make.space(name=f"Tila {n}")
     series = make.series(occurrences=1)
     occurrence = make.occurrences(series)[0]
     now = utcnow()

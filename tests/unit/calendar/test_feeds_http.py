@@ -94,7 +94,8 @@ def test_a_registration_does_not_invalidate_the_public_feed(make, app, client, m
     first = client.get("/calendar/meetings.ics")
     personal = client.get(_personal_url(app, user))
     calls = _count_serialisations(monkeypatch)
-    make.registration(make.occurrences(series)[1], user_id=user.id, email=user.email)  # seats_taken and updated_at change
+    # seats_taken and updated_at change
+    make.registration(make.occurrences(series)[1], user_id=user.id, email=user.email)
     again = client.get("/calendar/meetings.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and calls["build_calendar"] == 0
     changed = client.get(_personal_url(app, user), headers={"If-None-Match": personal.headers["ETag"]})

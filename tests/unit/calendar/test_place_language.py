@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
 
 from app.calendar.tokens import personal_feed_token
 from app.extensions import db
 from app.meetings import space_bookings
-from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
+from app.meetings.models import MeetingSeries, Registration
 from app.meetings.notifications import registration_context
 from tests.spaces_helpers import make_space
 

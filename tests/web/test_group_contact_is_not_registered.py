@@ -66,3 +66,17 @@ def test_the_group_page_still_lists_the_colleague(client, login, group):
     login(contact)
     assert "kollega@example.org" in client.get(f"/meetings/occurrences/{occurrence.id}/group?lang=en").get_data(
         as_text=True)
+
+
+def test_the_contacts_data_request_leaves_the_colleagues_registration_alone(app, client, login, group):
+    from app.meetings.models import Registration
+    from sqlalchemy import select
+
+    contact, _colleague, _series, occurrence = group
+    login(contact)
+    assert "kollega@example.org" not in client.get("/privacy/my-data").get_data(as_text=True)
+    response = client.post("/privacy/my-data/erase", data={"confirm_email": "yhteys@example.org"})
+    assert response.status_code == 302
+    with app.app_context():
+        row = db.session.scalar(select(Registration).where(Registration.occurrence_id == occurrence.id))
+        assert (row.email, row.status) == ("kollega@example.org", "confirmed")

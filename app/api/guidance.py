@@ -15,6 +15,7 @@ from app.core.i18n import localized_dict
 from app.core.types import utcnow
 from app.errors import ValidationError
 from app.guidance.models import GuidanceHour
+from app.guidance.online_link import redact_hours_json
 from app.guidance.services import appointments as booking
 from app.guidance.services import hours, slots as slot_service
 from app import scheduling
@@ -58,7 +59,8 @@ class GuidanceHourOut(ApiModel):
     rule_text: str
     space_id: int | None
     location: str | None
-    online_url: str | None
+    online_url: str | None = Field(default=None, description="The online meeting link: given to staff and to "
+                                   "those who have booked an appointment at these hours; null for others")
     theme_id: int | None
     advisers: list[dict[str, Any]]
     question: Localized
@@ -147,13 +149,14 @@ def list_guidance_hours(user, params: RangeQuery):
     start = _parse_bound(params.from_, "from", "Europe/Helsinki")
     end = _parse_bound(params.to, "to", "Europe/Helsinki")
     slot_service.check_range(start, end)
-    return [hour_json(hour) for hour, _first in hours.upcoming_hours(start or utcnow(), end)]
+    return redact_hours_json([hour_json(hour) for hour, _first in hours.upcoming_hours(start or utcnow(), end)],
+                             user)
 
 
 @endpoint("/guidance-hours/<int:hour_id>", "GET", summary="One guidance hour", tag="guidance",
           responses={200: GuidanceHourOut, 404: Error})
 def get_guidance_hour(user, hour_id: int):
-    return hour_json(hours.get_hour(hour_id))
+    return redact_hours_json([hour_json(hours.get_hour(hour_id))], user)[0]
 
 
 @endpoint("/guidance-hours/<int:hour_id>/slots", "GET", summary="Slots in [from, to): start, end, free",

@@ -57,6 +57,7 @@ from app.core.versions import on_clear, version
 from app.extensions import db
 from app.meetings.content import MEETINGS
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
+from app.meetings.ownership import own_registrations
 from app.meetings.places import space_booked
 from app.meetings.series_split import segments_of
 from app.spaces.models import Booking, Space
@@ -291,7 +292,9 @@ _LIVE = ("confirmed", "waitlisted")
 
 
 def personal_plan(user: User, lang: str) -> Plan:
-    """The occurrences ``user`` is registered for (confirmed, or waitlisted as TENTATIVE)."""
+    """The occurrences ``user`` is registered for (confirmed, or waitlisted as TENTATIVE): their own
+    registrations (by their address, ``app.meetings.ownership``), not the ones a group contact made
+    for colleagues."""
     r, o, s = Registration, MeetingOccurrence, MeetingSeries
     row = db.session.execute(
         select(func.count(r.id), func.max(r.updated_at), func.sum(r.id), func.max(o.updated_at),
@@ -300,20 +303,21 @@ def personal_plan(user: User, lang: str) -> Plan:
                func.max(Booking.updated_at), func.count(Booking.id).filter(Booking.status != "cancelled"))
         .select_from(r).join(o, o.id == r.occurrence_id).join(s, s.id == o.series_id)
         .outerjoin(Space, Space.id == s.space_id).outerjoin(Booking, Booking.id == o.booking_id)
-        .where(r.user_id == user.id, r.status.in_(_LIVE), s.status != "draft")
+        .where(own_registrations(user), r.status.in_(_LIVE), s.status != "draft")
     ).one()
-    key = ("personal", user.id, user.feed_token_version, lang, current_app.config["BASE_URL"], *row)
+    email = user.email
+    key = ("personal", user.id, email, user.feed_token_version, lang, current_app.config["BASE_URL"], *row)
     return Plan(key=key, last_modified=_latest(row[1], row[3], row[4], row[6]), private=True,
-                filename="my-meetings.ics", build=lambda: _build_personal(user.id, lang))
+                filename="my-meetings.ics", build=lambda: _build_personal(user, lang))
 
 
-def _build_personal(user_id: int, lang: str) -> bytes:
+def _build_personal(user: User, lang: str) -> bytes:
     r, o, s = Registration, MeetingOccurrence, MeetingSeries
     registrations = db.session.scalars(
         select(r).join(r.occurrence).join(o.series)
         .options(contains_eager(r.occurrence).contains_eager(o.series).joinedload(s.space),
                  contains_eager(r.occurrence).joinedload(o.booking))
-        .where(r.user_id == user_id, r.status.in_(_LIVE), s.status == "published", o.status != "cancelled")
+        .where(own_registrations(user), r.status.in_(_LIVE), s.status == "published", o.status != "cancelled")
         .order_by(o.starts_at, r.id)
     ).unique().all()
     with force_locale(lang):

@@ -18,6 +18,7 @@ from app.core.i18n import localized
 from app.guidance.models import GuidanceAppointment, GuidanceHour
 from app.guidance.statuses import AppointmentStatus
 from app.core.urls import external_url
+from app.spaces.places import place_text
 
 
 def organizer() -> tuple[str, str | None]:
@@ -31,16 +32,11 @@ def appointment_uid(appointment: GuidanceAppointment) -> str:
     return f"guidance-appointment-{appointment.id}@{host}"
 
 
-def location_text(hour: GuidanceHour) -> str | None:
-    """Where: the resident space (name, address), a street address and/or the online link."""
-    parts: list[str] = []
-    if hour.space is not None:
-        parts.append(f"{hour.space.name}, {hour.space.address}")
-    elif hour.location:
-        parts.append(hour.location)
-    if hour.online_url:
-        parts.append(hour.online_url)
-    return " / ".join(parts) or None
+def location_text(hour: GuidanceHour, *, lang: str | None = None, online: bool = True) -> str | None:
+    """Where, in ``lang`` (None: the page's or mail's): the resident space (name, address), a street
+    address and/or the online link. ``online=False`` for what the public sees: the link is for the
+    booker, advisers and staff (app/guidance/online_link.py)."""
+    return place_text(hour.space, hour.location, hour.online_url, lang, online=online)
 
 
 def organisation_of(appointment: GuidanceAppointment) -> str:
@@ -69,7 +65,7 @@ def booker_event(appointment: GuidanceAppointment, *, lang: str) -> Event:
     return Event(
         uid=appointment_uid(appointment), summary=localized(hour, "title", lang),
         start=appointment.starts_at, end=appointment.ends_at, last_modified=appointment.updated_at,
-        sequence=appointment.sequence, description=description, location=location_text(hour),
+        sequence=appointment.sequence, description=description, location=location_text(hour, lang=lang),
         url=hour_url(hour), tzid=hour.timezone,
         status="CANCELLED" if appointment.status == AppointmentStatus.CANCELLED else "CONFIRMED",
         organizer=organizer(),
@@ -95,4 +91,4 @@ def adviser_event(appointment: GuidanceAppointment, *, lang: str) -> Event:
         lines += ["", appointment.question]
     return Event(uid=appointment_uid(appointment), summary=summary, start=appointment.starts_at,
                  end=appointment.ends_at, last_modified=appointment.updated_at, sequence=appointment.sequence,
-                 description="\n".join(lines), location=location_text(hour), tzid=hour.timezone)
+                 description="\n".join(lines), location=location_text(hour, lang=lang), tzid=hour.timezone)

@@ -21,7 +21,8 @@ def _context(appointment: GuidanceAppointment) -> dict[str, Any]:
     hour = appointment.guidance_hour
     return {"appointment": appointment, "hour": hour, "lang": appointment.locale,
             "title": localized(hour, "title", appointment.locale), "manage_url": manage_url(appointment),
-            "hour_url": events.hour_url(hour), "location": events.location_text(hour) or "",
+            "hour_url": events.hour_url(hour),
+            "location": events.location_text(hour, lang=appointment.locale) or "",
             "organisation": events.organisation_of(appointment)}
 
 
@@ -59,6 +60,7 @@ def notify_advisers(appointment: GuidanceAppointment, change: str) -> None:
             continue
         context = dict(_context(appointment), lang=adviser.locale, adviser=adviser, change=change,
                        title=localized(hour, "title", adviser.locale),
+                       location=events.location_text(hour, lang=adviser.locale) or "",
                        day_url=external_url("guidance_staff.day",
                                             date=events.local_date(appointment.starts_at).isoformat()))
         context.pop("manage_url")  # the booker's secret link is theirs alone

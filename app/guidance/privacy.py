@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, literal, select, update
+from sqlalchemy import String, cast, func, literal, select, update
 
 from app.core.audit import audit
 from app.extensions import db
@@ -28,8 +28,10 @@ def placeholder_email(appointment_id: int) -> str:
 
 
 def _rows(subject: Any) -> list[GuidanceAppointment]:
+    # By address: an appointment booked for someone else is theirs (see app/meetings/privacy.py).
+    email = (subject.email or "").strip().lower()
     return list(db.session.scalars(select(GuidanceAppointment).where(
-        subject.matches(GuidanceAppointment), GuidanceAppointment.anonymised_at.is_(None))
+        func.lower(GuidanceAppointment.email) == email, GuidanceAppointment.anonymised_at.is_(None))
         .order_by(GuidanceAppointment.id)))
 
 
@@ -60,6 +62,9 @@ def erase(subject: Any, *, actor: Any, now: datetime) -> int:
     rows = _rows(subject)
     for row in rows:
         anonymise(row, now=now)
+    if getattr(subject, "user", None) is not None:  # booked for others: theirs, without the booker
+        db.session.execute(update(GuidanceAppointment).where(GuidanceAppointment.user_id == subject.user.id)
+                           .values(user_id=None).execution_options(synchronize_session=False))
     db.session.flush()
     return len(rows)
 

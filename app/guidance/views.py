@@ -18,7 +18,7 @@ from app.core.i18n import current_language, localized
 from app.core.types import utcnow
 from app.errors import DomainError, NotFound
 from app.extensions import limiter
-from app.guidance import events
+from app.guidance import events, online_link
 from app.guidance.forms import BookingForm, ConfirmForm, MoveForm, QuickBookingForm
 from app.guidance.models import GuidanceHour
 from app.guidance.services import appointments as booking
@@ -34,9 +34,14 @@ MOVE_DAYS = 90
 
 
 @bp.app_template_global()
-def guidance_place(hour: GuidanceHour) -> str:
-    """Where the guidance is given, in words."""
-    return events.location_text(hour) or ""
+def guidance_place(hour: GuidanceHour, booked: bool = False) -> str:
+    """Where the guidance is given, in words. The online link only on the booker's own page
+    (``booked``) and for staff; others read that it is sent to those who book."""
+    shown = booked or online_link.is_staff(current_user)
+    text = events.location_text(hour, online=shown) or ""
+    if hour.online_url and not shown:
+        text = f"{text} – {online_link.SENT_TO_BOOKERS}" if text else str(online_link.SENT_TO_BOOKERS)
+    return text
 
 
 # Finnish conventions in every language: "tiistai 2.2.2027", "9.00–9.30".

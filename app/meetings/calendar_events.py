@@ -32,6 +32,7 @@ from flask_babel import gettext as _
 
 from app.scheduling.ical import Attendee, Event, Organizer, Override
 from app.core.i18n import localized
+from app.core.urls import external_url
 from app import scheduling as recurrence
 from app.meetings.models import MeetingOccurrence, MeetingSeries, MeetingSeriesSegment
 from app.meetings.places import occurrence_location, own_location, series_location
@@ -44,19 +45,19 @@ UTC = timezone.utc
 
 def series_url(series: MeetingSeries) -> str:
     """The public page of a series (absolute, for feeds and mails)."""
-    return f"{current_app.config['BASE_URL']}/meetings/{series.id}"
+    return external_url("meetings.detail", series_id=series.id)
 
 
 def occurrence_url(occurrence: MeetingOccurrence) -> str:
     """The public page of one occurrence (absolute, for feeds and mails)."""
-    return f"{current_app.config['BASE_URL']}/meetings/occurrences/{occurrence.id}"
+    return external_url("registrations.occurrence", occurrence_id=occurrence.id)
 
 
-def location_text(series: MeetingSeries, *, online: bool = True) -> str | None:
-    """Where: the resident space (name, address), a street address and/or the online link
-    (``app.meetings.places``; one date's place is ``occurrence_location``). ``online=False`` for
-    what the public sees: the link goes only to registrants (app/meetings/online_link.py)."""
-    return series_location(series, online=online)
+def location_text(series: MeetingSeries, *, lang: str | None = None, online: bool = True) -> str | None:
+    """Where, in ``lang``: the resident space (name, address), a street address and/or the online
+    link (``app.meetings.places``; one date's place is ``occurrence_location``). ``online=False``
+    for what the public sees: the link goes only to registrants (app/meetings/online_link.py)."""
+    return series_location(series, lang=lang, online=online)
 
 
 def _description(series: MeetingSeries, lang: str, url: str, *, public: bool = False) -> str:
@@ -203,7 +204,7 @@ def series_events(series: MeetingSeries, occurrences: Sequence[MeetingOccurrence
         stamps.append(last_modified)
     last_modified = max(stamps)
     status = "CANCELLED" if series.status == "cancelled" else "CONFIRMED"
-    common = dict(summary=summary, description=description, location=location_text(series, online=False),
+    common = dict(summary=summary, description=description, location=location_text(series, lang=lang, online=False),
                   url=url, tzid=series.timezone, categories=tuple(categories), last_modified=last_modified,
                   organizer=service_organizer())
     limit = current_app.config["RECURRENCE_MAX_OCCURRENCES"] * 20
@@ -276,7 +277,7 @@ def occurrence_event(occurrence: MeetingOccurrence, *, lang: str, organizer: Org
         last_modified=max(filter(None, (series.updated_at, occurrence.updated_at, changed_at))),
         sequence=occurrence_sequence(occurrence),
         description=_description(series, lang, url, public=public),
-        location=occurrence_location(occurrence, online=not public),
+        location=occurrence_location(occurrence, lang=lang, online=not public),
         url=url,
         tzid=series.timezone,
         status="CANCELLED" if cancelled else ("TENTATIVE" if tentative else "CONFIRMED"),

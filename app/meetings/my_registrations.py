@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.core.types import utcnow
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence, Registration
+from app.meetings.ownership import own_registrations
 
 
 def registration_statuses(user: Any, now: datetime | None = None) -> dict[int, str]:
@@ -23,6 +24,6 @@ def registration_statuses(user: Any, now: datetime | None = None) -> dict[int, s
     rows = db.session.execute(
         select(Registration.occurrence_id, Registration.status)
         .join(MeetingOccurrence, MeetingOccurrence.id == Registration.occurrence_id)
-        .where(Registration.email == (user.email or "").lower(), Registration.status != "cancelled",
+        .where(own_registrations(user), Registration.status != "cancelled",
                MeetingOccurrence.ends_at > now)).all()
     return {occurrence_id: status for occurrence_id, status in rows}

@@ -40,7 +40,7 @@ def registration_context(registration: Registration) -> dict[str, Any]:
     return {"registration": registration, "occurrence": occurrence, "series": series,
             "title": localized(series, "title", lang), "lang": lang,
             "manage_url": manage_url(registration), "occurrence_url": occurrence_url(occurrence),
-            "location": occurrence_location(occurrence) or ""}
+            "location": occurrence_location(occurrence, lang=lang) or ""}
 
 
 def _invitation(registration: Registration, method: str) -> bytes:

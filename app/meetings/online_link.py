@@ -2,8 +2,8 @@
 
 The link is the door to the meeting; whoever has it can join, so it is not published: public
 pages, public feeds and the public API say "the link is sent to registrants" instead. A
-registrant (a live registration, confirmed or on the waiting list, by their account or their
-address) sees it on the occurrence page when signed in, on their manage-link page, in their mails
+registrant (a live registration, confirmed or on the waiting list, with their own address:
+app/meetings/ownership.py) sees it on the occurrence page when signed in, on their manage-link page, in their mails
 and in their personal feed; staff see it everywhere.
 """
 from __future__ import annotations
@@ -16,12 +16,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence, Registration
+from app.meetings.ownership import own_registrations
 
 SENT_TO_REGISTRANTS = _l("The online link is sent to registrants.")
 
 
 def _mine(user: Any):
-    return (Registration.user_id == user.id) | (Registration.email == (user.email or "").lower())
+    # Their own address: a group contact does not get the link of dates they registered others for.
+    return own_registrations(user)
 
 
 def is_staff(user: Any) -> bool:

@@ -7,29 +7,24 @@ shows the series' own location text (a street address, say) and online link, or 
 pages say "The place will be confirmed later" for it.
 
 ``online=False`` is what the public sees (public feeds, the "add to my calendar" download): the
-online link goes only to registrants (app/meetings/online_link.py).
+online link goes only to registrants (app/meetings/online_link.py). ``lang`` is the reader's (the
+feed's ``?lang=``, the recipient's): a space is named in it (``Space.name_in``); ``None`` is the
+page's or mail's language. The text itself is :func:`app.spaces.places.place_text`.
 """
 from __future__ import annotations
 
 from app.meetings.models import MeetingOccurrence, MeetingSeries
+from app.spaces.places import place_text
 
 
-def series_location(series: MeetingSeries, *, online: bool = True) -> str | None:
+def series_location(series: MeetingSeries, *, lang: str | None = None, online: bool = True) -> str | None:
     """Where: the resident space (name, address), a street address and/or the online link."""
-    parts: list[str] = []
-    if series.space is not None:
-        parts.append(f"{series.space.name}, {series.space.address}")
-    elif series.location:
-        parts.append(series.location)
-    if series.online_url and online:
-        parts.append(series.online_url)
-    return " / ".join(parts) or None
+    return place_text(series.space, series.location, series.online_url, lang, online=online)
 
 
 def location_without_space(series: MeetingSeries, *, online: bool = True) -> str | None:
     """The place of a date whose space is not booked: the location text and/or online link."""
-    parts = (series.location, series.online_url if online else None)
-    return " / ".join(part for part in parts if part) or None
+    return place_text(None, series.location, series.online_url, online=online)
 
 
 def space_booked(occurrence: MeetingOccurrence) -> bool:
@@ -43,11 +38,12 @@ def names_space(occurrence: MeetingOccurrence) -> bool:
     return occurrence.series.space_id is None or space_booked(occurrence)
 
 
-def occurrence_location(occurrence: MeetingOccurrence, *, online: bool = True) -> str | None:
+def occurrence_location(occurrence: MeetingOccurrence, *, lang: str | None = None,
+                        online: bool = True) -> str | None:
     """The place of one date (see the module docstring)."""
     series = occurrence.series
     if names_space(occurrence):
-        return series_location(series, online=online)
+        return series_location(series, lang=lang, online=online)
     return location_without_space(series, online=online)
 
 

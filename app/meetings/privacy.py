@@ -58,9 +58,16 @@ def registration_json(row: Registration) -> dict[str, Any]:
     }
 
 
+def _own(subject: Subject):
+    """The subject's own registrations: by their address. Those a group contact made for colleagues
+    (the contact's ``user_id``, the colleague's address) are the colleagues' data, not the contact's
+    (app/meetings/ownership.py); erasure only unlinks the contact from them (:func:`_erase`)."""
+    return func.lower(Registration.email) == (subject.email or "").strip().lower()
+
+
 def _registrations_query(subject: Subject):
     return (select(Registration).join(Registration.occurrence).join(MeetingOccurrence.series)
-            .where(subject.matches(Registration), Registration.anonymised_at.is_(None))
+            .where(_own(subject), Registration.anonymised_at.is_(None))
             .options(contains_eager(Registration.occurrence).contains_eager(MeetingOccurrence.series),
                      selectinload(Registration.organization))
             .order_by(MeetingOccurrence.starts_at, Registration.id))
@@ -131,6 +138,9 @@ def _erase(subject: Subject, *, actor: Any, now: datetime) -> int:
     rows = registrations_of(subject)
     for row in rows:
         anonymise_registration(row, actor=actor, now=now)
+    if subject.user is not None:  # registrations made for others stay theirs, without the maker
+        db.session.execute(update(Registration).where(Registration.user_id == subject.user.id)
+                           .values(user_id=None).execution_options(synchronize_session=False))
     return len(rows)
 
 

@@ -15,6 +15,8 @@ from app.core.urls import external_url
 from app.extensions import db
 from app.mail.services import enqueue
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
+from app.meetings.online_link import SENT_TO_REGISTRANTS
+from app.meetings.places import occurrence_location, series_location
 from app.meetings.tokens import registration_token
 from app.subscriptions.tokens import unsubscribe_token
 
@@ -28,11 +30,9 @@ def unsubscribe_headers(url: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def place_text(series: MeetingSeries) -> str:
-    """Where: the resident space (name, address) or the street address; online link apart."""
-    if series.space is not None:
-        return f"{series.space.name}, {series.space.address}"
-    return series.location or ""
+def place_text(series: MeetingSeries, lang: str | None = None) -> str:
+    """Where, in ``lang``: the resident space (name, address) or the street address; online link apart."""
+    return series_location(series, lang=lang, online=False) or ""
 
 
 def series_url(series: MeetingSeries) -> str:
@@ -47,7 +47,9 @@ def _series_item(series: MeetingSeries, locale: str, now) -> dict[str, Any]:
     if len(description) > 600:
         description = description[:600].rsplit(" ", 1)[0] + " …"
     return {"title": localized(series, "title", locale), "description": description,
-            "first": first, "place": place_text(series), "online_url": series.online_url,
+            # Subscribers are not registrants: the online link is sent to those who register.
+            "first": first, "place": place_text(series, locale), "online_url": None,
+            "online_note": SENT_TO_REGISTRANTS if series.online_url else "",
             "url": series_url(series)}
 
 
@@ -94,7 +96,7 @@ def send_reminder(registration: Registration) -> None:
     locale = _locale(registration.locale)
     enqueue(registration.email, "meeting_reminder", locale=locale, lang=locale,
             name=registration.name, occurrence=occurrence, title=localized(series, "title", locale),
-            place=place_text(series), online_url=series.online_url,
+            place=occurrence_location(occurrence, lang=locale, online=False) or "", online_url=series.online_url,
             agenda=_agenda(occurrence.id, locale), description=localized(series, "description", locale).strip(),
             occurrence_url=external_url("registrations.occurrence", occurrence_id=occurrence.id),
             calendar_url=external_url("calendar.occurrence_feed", occurrence_id=occurrence.id),

@@ -249,8 +249,9 @@ def hour_appointments(hour: GuidanceHour, *, since: datetime | None = None) -> l
 
 
 def user_appointments(user: User, now: datetime) -> list[GuidanceAppointment]:
-    """The logged-in person's upcoming live appointments."""
+    """The logged-in person's upcoming live appointments: their own, by their address (as for
+    meetings, app/meetings/ownership.py), not the ones they booked for someone else."""
     return list(db.session.scalars(select(GuidanceAppointment).where(
-        (GuidanceAppointment.user_id == user.id) | (GuidanceAppointment.email == user.email.lower()),
+        GuidanceAppointment.email == (user.email or "").strip().lower(),
         GuidanceAppointment.status == AppointmentStatus.BOOKED, GuidanceAppointment.ends_at > now)
         .order_by(GuidanceAppointment.starts_at)))

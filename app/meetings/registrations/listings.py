@@ -13,6 +13,7 @@ from app.core.types import utcnow
 from app.errors import NotFound
 from app.extensions import db
 from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
+from app.meetings.ownership import own_registrations
 from app.meetings.statuses import RegistrationStatus
 
 CONFIRMED, WAITLISTED, CANCELLED = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED,
@@ -69,12 +70,12 @@ def waitlist_position(registration: Registration) -> int | None:
 
 def user_registrations(user: User, *, now: datetime | None = None
                        ) -> tuple[list[Registration], list[Registration]]:
-    """(upcoming, past) registrations of a logged-in user: by account or by their email."""
+    """(upcoming, past) registrations of a logged-in user: their own (by their address,
+    ``app.meetings.ownership``), not the ones they made for others (a group's are on its page)."""
     now = now or utcnow()
     rows = db.session.scalars(
         select(Registration).join(Registration.occurrence)
-        .where((Registration.user_id == user.id) | (Registration.email == user.email.lower()),
-               Registration.anonymised_at.is_(None))
+        .where(own_registrations(user), Registration.anonymised_at.is_(None))
         .options(joinedload(Registration.occurrence).joinedload(MeetingOccurrence.series))
         .order_by(MeetingOccurrence.starts_at, Registration.id)).all()
     upcoming = [r for r in rows if r.occurrence.ends_at > now]
@@ -90,7 +91,7 @@ def user_registration_for(occurrence: MeetingOccurrence, user: Any) -> Registrat
     return db.session.scalar(
         select(Registration).where(Registration.occurrence_id == occurrence.id,
                                    Registration.status != CANCELLED,
-                                   Registration.email == user.email.lower()))
+                                   own_registrations(user)))
 
 
 def get_registration(registration_id: int) -> Registration:

@@ -94,7 +94,8 @@ def test_a_registration_does_not_invalidate_the_public_feed(make, app, client, m
     first = client.get("/calendar/meetings.ics")
     personal = client.get(_personal_url(app, user))
     calls = _count_serialisations(monkeypatch)
-    make.registration(make.occurrences(series)[1], user_id=user.id)  # seats_taken and updated_at change
+    # seats_taken and updated_at change
+    make.registration(make.occurrences(series)[1], user_id=user.id, email=user.email)
     again = client.get("/calendar/meetings.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and calls["build_calendar"] == 0
     changed = client.get(_personal_url(app, user), headers={"If-None-Match": personal.headers["ETag"]})
@@ -126,8 +127,8 @@ def test_query_count_does_not_grow_with_the_data(make, app, client, count_querie
         for i in range(n):
             last = make.series(start_local=START + timedelta(days=i), rrule="FREQ=WEEKLY;COUNT=3", occurrences=3)
             occurrences = make.occurrences(last)
-            make.registration(occurrences[0], user_id=user.id)
-            make.registration(occurrences[1], user_id=user.id, status="waitlisted")
+            make.registration(occurrences[0], user_id=user.id, email=user.email)
+            make.registration(occurrences[1], user_id=user.id, email=user.email, status="waitlisted")
             with app.app_context():
                 row = db.session.get(MeetingOccurrence, occurrences[2].id)
                 row.moved, row.starts_at, row.ends_at = True, row.starts_at + timedelta(hours=1), row.ends_at + timedelta(hours=1)
@@ -232,7 +233,7 @@ def test_cancelled_one_off_meeting_is_left_out(make, app, client):
 def test_personal_feed_on_profile_renew_revokes(make, app, client, login):
     user = make.user()
     occurrence = make.occurrence()
-    make.registration(occurrence, user_id=user.id)
+    make.registration(occurrence, user_id=user.id, email=user.email)
     login(user)
     page = client.get("/profile").get_data(as_text=True)
     url = _personal_url(app, user)

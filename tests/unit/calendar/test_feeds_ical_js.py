@@ -63,13 +63,13 @@ def scenario(make, app):
         ids = {name: [o.id for o in rows[s.id]] for name, s in
                [("dst", dst), ("monthly", monthly), ("one_off", one_off), ("draft", draft)]}
 
-    make.registration(_occ(app, ids["dst"][1]), user_id=user.id)
-    make.registration(_occ(app, ids["dst"][6]), user_id=user.id, status="waitlisted")  # the moved one
-    make.registration(_occ(app, ids["dst"][4]), user_id=user.id)  # cancelled occurrence
-    make.registration(_occ(app, ids["dst"][2]), user_id=user.id, status="cancelled")
-    make.registration(_occ(app, ids["monthly"][0]), user_id=user.id)
-    make.registration(_occ(app, ids["one_off"][0]), user_id=user.id)
-    make.registration(_occ(app, ids["draft"][0]), user_id=user.id)
+    make.registration(_occ(app, ids["dst"][1]), user_id=user.id, email=user.email)
+    make.registration(_occ(app, ids["dst"][6]), user_id=user.id, email=user.email, status="waitlisted")  # the moved one
+    make.registration(_occ(app, ids["dst"][4]), user_id=user.id, email=user.email)  # cancelled occurrence
+    make.registration(_occ(app, ids["dst"][2]), user_id=user.id, email=user.email, status="cancelled")
+    make.registration(_occ(app, ids["monthly"][0]), user_id=user.id, email=user.email)
+    make.registration(_occ(app, ids["one_off"][0]), user_id=user.id, email=user.email)
+    make.registration(_occ(app, ids["draft"][0]), user_id=user.id, email=user.email)
     make.registration(_occ(app, ids["monthly"][1]), email="someone.else@example.org")
     return {"user": user, "series": {"dst": dst, "monthly": monthly, "holiday": holiday, "one_off": one_off,
                                      "cancelled_one_off": cancelled_one_off, "draft": draft}, "ids": ids}

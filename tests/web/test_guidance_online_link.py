@@ -11,7 +11,6 @@ from app.extensions import db
 from app.guidance import tokens
 from app.guidance.models import GuidanceAppointment
 from app.mail.models import OutboxMessage
-from tests.spaces_helpers import make_space
 
 URL = "https://teams.example/salainen-neuvonta"
 SENT = "The online link is sent to those who book."
@@ -63,7 +62,7 @@ def test_the_booker_gets_it_on_their_page_in_the_mail_and_the_invitation(app, cl
 
 
 def test_the_advisers_feed_has_it_and_names_the_space_in_its_language(app, client, make):
-    space = make_space(app, name="Kallion asukastila", address="Helsinginkatu 25, Helsinki",
+    space = make.space(name="Kallion asukastila", address="Helsinginkatu 25, Helsinki",
                        name_sv="Berghälls invånarlokal", address_sv="Helsingegatan 25, Helsingfors")
     adviser = make.user("staff")
     hour = _online_hour(make, advisers=[adviser], space_id=space.id)
@@ -77,7 +76,7 @@ def test_the_advisers_feed_has_it_and_names_the_space_in_its_language(app, clien
 
 
 def test_a_swedish_bookers_mail_names_the_space_in_swedish(app, client, make):
-    space = make_space(app, name="Kallion asukastila", address="Helsinginkatu 25, Helsinki",
+    space = make.space(name="Kallion asukastila", address="Helsinginkatu 25, Helsinki",
                        name_sv="Berghälls invånarlokal", address_sv="Helsingegatan 25, Helsingfors")
     hour = make.guidance_hour(space_id=space.id, location=None)
     start = make.guidance_windows(hour)[0].starts_at.isoformat()

@@ -15,7 +15,6 @@ from app.extensions import db
 from app.meetings import space_bookings
 from app.meetings.models import MeetingSeries, Registration
 from app.meetings.notifications import registration_context
-from tests.spaces_helpers import make_space
 
 SPACE = {"name": "Kallion asukastila", "address": "Helsinginkatu 25, Helsinki",
          "name_sv": "Berghälls invånarlokal", "address_sv": "Helsingegatan 25, Helsingfors"}
@@ -28,7 +27,7 @@ def _unfold(ics: str) -> str:
 @pytest.fixture
 def booked(app, make):
     """A weekly series in a space with Swedish names, both dates booked."""
-    space = make_space(app, **SPACE)
+    space = make.space(**SPACE)
     series = make.series(space_id=space.id, location=None, occurrences=2)
     with app.app_context():
         space_bookings.sync_series(db.session.get(MeetingSeries, series.id), None, datetime.now(UTC))

@@ -11,8 +11,7 @@ from app.meetings import space_bookings
 from app.meetings.models import MeetingSeries
 from app.subscriptions import delivery
 from app.subscriptions.reminders import send_reminders
-from tests.spaces_helpers import make_space
-from tests.unit.subscriptions.helpers import outbox, publish, subscribe, theme_id
+from tests.unit.subscriptions.helpers import outbox
 
 URL = "https://teams.example/vain-ilmoittautuneille"
 SPACE = {"name": "Kallion asukastila", "address": "Helsinginkatu 25, Helsinki",
@@ -21,9 +20,9 @@ SPACE = {"name": "Kallion asukastila", "address": "Helsinginkatu 25, Helsinki",
 
 def test_a_new_series_mail_does_not_carry_the_online_link(app, make):
     user = make.user("ngo", locale="en")
-    theme = theme_id(app)
-    subscribe(app, user, theme=theme)
-    publish(app, make, themes=[theme], online_url=URL)
+    theme = make.default_theme().id
+    make.subscription(user, theme=theme)
+    make.series(themes=[theme], online_url=URL)
     with app.app_context():
         assert delivery.send_immediate(utcnow()) == 1
     [mail] = outbox(app, "subscription_new_series")
@@ -33,10 +32,10 @@ def test_a_new_series_mail_does_not_carry_the_online_link(app, make):
 
 def test_a_new_series_mail_names_the_space_in_the_subscribers_language(app, make):
     user = make.user("ngo", locale="sv")
-    theme = theme_id(app)
-    subscribe(app, user, theme=theme)
-    space = make_space(app, **SPACE)
-    publish(app, make, themes=[theme], space_id=space.id, location=None)
+    theme = make.default_theme().id
+    make.subscription(user, theme=theme)
+    space = make.space(**SPACE)
+    make.series(themes=[theme], space_id=space.id, location=None)
     with app.app_context():
         assert delivery.send_immediate(utcnow()) == 1
     [mail] = outbox(app, "subscription_new_series")
@@ -44,7 +43,7 @@ def test_a_new_series_mail_names_the_space_in_the_subscribers_language(app, make
 
 
 def test_a_reminder_names_the_dates_place_in_the_registrants_language(app, make):
-    space = make_space(app, **SPACE)
+    space = make.space(**SPACE)
     series = make.series(space_id=space.id, location=None, occurrences=1, online_url=URL)
     with app.app_context():
         space_bookings.sync_series(db.session.get(MeetingSeries, series.id), None, datetime.now(UTC))
@@ -58,7 +57,7 @@ def test_a_reminder_names_the_dates_place_in_the_registrants_language(app, make)
 
 
 def test_a_reminder_does_not_name_an_unbooked_space(app, make):
-    space = make_space(app, **SPACE)
+    space = make.space(**SPACE)
     occurrence = make.occurrence(space_id=space.id, location="Kalasatamankatu 1, Helsinki")  # never booked
     make.registration(occurrence, locale="fi")
     with app.app_context():

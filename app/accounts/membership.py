@@ -275,6 +275,33 @@ def set_contact(row: Membership, contact: bool, *, actor: User) -> Membership:
     return row
 
 
+def hand_over_contact(row: Membership, *, actor: Any = None, now: datetime | None = None,
+                      reason: str = "erasure") -> Membership | None:
+    """``row`` (a contact person) is going away for good (erasure): if it is the organisation's last
+    contact person and others remain, the longest-standing member (approved first) becomes the
+    contact person and is told by mail. Erasure is the person's right and is never refused for
+    this; the organisation must still have someone who can answer join requests. Returns the
+    promoted membership, or None when nothing had to change."""
+    if row.status != APPROVED or row.role != CONTACT or _other_contacts(row) > 0:
+        return None
+    successor = db.session.scalar(
+        select(Membership).join(User, User.id == Membership.user_id)
+        .where(Membership.organization_id == row.organization_id, Membership.status == APPROVED,
+               Membership.id != row.id, User.active.is_(True))
+        .order_by(Membership.decided_at.is_(None), Membership.decided_at, Membership.requested_at, Membership.id)
+        .limit(1))
+    if successor is None:
+        return None
+    successor.role = CONTACT
+    db.session.flush()
+    audit(actor, "membership.contact", "membership", successor.id, organization_id=successor.organization_id,
+          user_id=successor.user_id, reason=reason)
+    user = successor.user
+    enqueue(user.email, "membership_contact_promoted", locale=user.locale, user=user, org=successor.organization,
+            link=external_url("my_organisation.index"))
+    return successor
+
+
 # --- proposed organisations --------------------------------------------------------------------
 
 def propose_organization(user: User, raw: dict[str, Any], *, now: datetime | None = None) -> OrganizationProposal:

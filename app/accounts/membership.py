@@ -275,8 +275,7 @@ def set_contact(row: Membership, contact: bool, *, actor: User) -> Membership:
     return row
 
 
-def hand_over_contact(row: Membership, *, actor: Any = None, now: datetime | None = None,
-                      reason: str = "erasure") -> Membership | None:
+def hand_over_contact(row: Membership, *, actor: Any = None, reason: str = "erasure") -> Membership | None:
     """``row`` (a contact person) is going away for good (erasure): if it is the organisation's last
     contact person and others remain, the longest-standing member (approved first) becomes the
     contact person and is told by mail. Erasure is the person's right and is never refused for

@@ -52,7 +52,7 @@ def erase(subject: Subject, *, actor: Any, now: datetime) -> int:
     members, gets its longest-standing member as contact person (told by mail)."""
     memberships = _memberships(subject)
     for row in memberships:
-        hand_over_contact(row, actor=actor, now=now)
+        hand_over_contact(row, actor=actor)
     rows: list[Any] = [*memberships, *_proposals(subject), *_pending(subject)]
     for row in rows:
         db.session.delete(row)

@@ -18,8 +18,9 @@ from app.privacy import services
 
 def _approve(app, user, org, contact, *, days_ago: int) -> None:
     with app.app_context():
-        row = membership.request_to_join(db.session.get(User, user.id), org.id, now=utcnow() - timedelta(days=days_ago + 1))
-        membership.approve_request(row, actor=db.session.get(User, contact.id), now=utcnow() - timedelta(days=days_ago))
+        asked, approved = utcnow() - timedelta(days=days_ago + 1), utcnow() - timedelta(days=days_ago)
+        row = membership.request_to_join(db.session.get(User, user.id), org.id, now=asked)
+        membership.approve_request(row, actor=db.session.get(User, contact.id), now=approved)
         db.session.commit()
 
 

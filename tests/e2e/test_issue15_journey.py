@@ -142,6 +142,8 @@ def join_and_be_approved(page, contact_page, mailbox: Mailbox, look, _, *, org, 
 
 def subscribe_weekly(page, look, _, *, theme: int, tag: str) -> None:
     page.goto("/profile")
+    expect(page.get_by_role("link", name=exact(_("My subscriptions")))).to_be_visible()
+    look(page, f"{tag}-profile")
     page.get_by_role("link", name=exact(_("My subscriptions"))).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(_("My subscriptions"))
     page.locator("#theme_id").select_option(str(theme))
@@ -199,7 +201,10 @@ def register_group(page, mailbox: Mailbox, look, _, *, digest: dict, series_id: 
     expect(page.get_by_role("main")).to_contain_text(_("The online link is sent to registrants."))
     look(page, f"{tag}-series-from-digest")
     page.get_by_role("link", name=re.compile("^" + re.escape(_("Register")))).first.click()
-    page.get_by_role("link", name=_("Register a group from your organisation")).click()
+    group_link = page.get_by_role("link", name=_("Register a group from your organisation"))
+    expect(group_link).to_be_visible()
+    look(page, f"{tag}-date")
+    group_link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(_("Register a group"))
     look(page, f"{tag}-group-form")
     page.locator("#include_self").check()

@@ -76,6 +76,7 @@ def load_demo_data() -> None:
         loader()
     from app.records.demo import load_records_demo; load_records_demo()  # noqa: E702  (records and materials)
     from app.outcomes.demo import load_outcomes_demo; load_outcomes_demo()  # noqa: E702  (what came of it)
+    load_staying_informed()
     db.session.flush()
 
 
@@ -158,6 +159,46 @@ def _demo_series(today: date) -> list[dict]:
          "registration_closes_minutes_before": 0, "online_url": "https://teams.example/avustusinfo",
          "status": "published", "themes": ["grant-guidance"]},
     ]
+
+
+DEMO_GROUP = [("Aino Aaltonen", "aino@kallio-seura.example"), ("Bertil Berg", "bertil@kallio-seura.example"),
+              ("Cecilia Chen", "cecilia@kallio-seura.example")]
+
+
+def load_staying_informed() -> None:
+    """Issue 15: the demo NGO users are approved members (contact persons) of their organisations,
+    Niko follows the resident-spaces theme weekly and has registered three colleagues for the next
+    networking meeting (each skipped when already there)."""
+    from app.accounts.membership import ensure_membership
+    from app.meetings.group_registrations import Person, group_members, register_group
+    from app.meetings.models import MeetingOccurrence, MeetingSeries, Registration
+    from app.meetings.services import ensure_default_themes
+    from app.subscriptions.models import Subscription
+    from app.subscriptions.services import clean_subscription_data, subscribe
+
+    for email, role, *_rest in DEMO_USERS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None and role == "ngo":
+            ensure_membership(user)
+    ngo = db.session.scalar(select(User).where(User.email == "ngo@kohtaamo.example"))
+    if ngo is None or ngo.organization_id is None:
+        return
+    now = datetime.now(timezone.utc)
+    if db.session.scalar(select(Subscription.id).where(Subscription.user_id == ngo.id).limit(1)) is None:
+        theme = {t.key: t.id for t in ensure_default_themes()}["resident-spaces"]
+        subscribe(ngo, clean_subscription_data({"theme_id": theme, "frequency": "weekly"}), now=now)
+    occurrence = db.session.scalar(
+        select(MeetingOccurrence).join(MeetingSeries, MeetingSeries.id == MeetingOccurrence.series_id)
+        .where(MeetingSeries.title_fi == "Järjestöjen ja kaupungin verkostotapaaminen",
+               MeetingOccurrence.status == "scheduled", MeetingOccurrence.starts_at > now + timedelta(days=1))
+        .order_by(MeetingOccurrence.starts_at).limit(1))
+    if occurrence is None:
+        return
+    # Once registered (for any date), never again: the next date moves on as time passes.
+    already = db.session.scalar(select(Registration.id).where(
+        Registration.user_id == ngo.id, Registration.email.in_([email for _name, email in DEMO_GROUP])).limit(1))
+    if already is None and not group_members(occurrence, ngo):
+        register_group(occurrence, ngo, [Person(name, email) for name, email in DEMO_GROUP], locale="fi", now=now)
 
 
 @demo_cli.command("load")

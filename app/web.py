@@ -106,6 +106,8 @@ def _nav_items() -> list[tuple[str, str, str]]:
             items.append(("reports.cooperation", url_for("reports.cooperation"), _("Reports")))
         elif current_user.organization_id:
             items.append(("my_organisation.index", url_for("my_organisation.index"), _("My organisation")))
+        else:
+            items.append(("signup.join", url_for("signup.join"), _("Join an organisation")))
         items.append(("registrations.mine", url_for("registrations.mine"), _("My registrations")))
     items.insert(2, ("outcomes.index", url_for("outcomes.index"), _("What came of it")))
     items.insert(3, ("records.library", url_for("records.library"), _("Materials")))

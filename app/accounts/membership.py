@@ -18,7 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.membership_models import (Membership, MembershipRole, MembershipStatus,
                                             OrganizationProposal, ProposalStatus)
@@ -160,6 +161,19 @@ def _refuse_open_business(user: User) -> None:
         raise Conflict(_l("You already proposed an organisation. Wait for the city's answer."))
 
 
+def _claim(model: Any, row: Any, **values: Any) -> None:
+    """Move ``row`` out of ``pending`` with one conditional UPDATE, or refuse: of two people deciding
+    at once (each read "pending"), the second one's UPDATE matches no row (PostgreSQL waits for the
+    first transaction, then re-reads the status), so only the first decision and its mail happen."""
+    claimed = db.session.execute(
+        update(model).where(model.id == row.id, model.status == PENDING).values(**values)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise Conflict(_l("This request has already been answered.") if model is Membership
+                       else _l("This proposal has already been answered."))
+    db.session.refresh(row)
+
+
 def _check_manager(actor: Any, row: Membership) -> None:
     if not can_manage_members(actor, row.organization_id):
         raise Forbidden()
@@ -173,8 +187,8 @@ def approve_request(row: Membership, *, actor: User, now: datetime | None = None
     user = row.user
     if user.organization_id is not None and user.organization_id != row.organization_id:
         raise Conflict(_l("%(name)s has joined another organisation meanwhile.", name=user.display_name))
-    row.status, row.decided_by_id, row.decided_at = APPROVED, actor.id, now or utcnow()
-    row.role = MEMBER if _has_contact(row.organization_id) else CONTACT
+    _claim(Membership, row, status=APPROVED, decided_by_id=actor.id, decided_at=now or utcnow(),
+           role=MEMBER if _has_contact(row.organization_id) else CONTACT)
     user.organization_id = row.organization_id
     db.session.flush()
     audit(actor, "membership.approve", "membership", row.id, organization_id=row.organization_id,
@@ -189,8 +203,8 @@ def decline_request(row: Membership, *, actor: User, now: datetime | None = None
     _check_manager(actor, row)
     if row.status != PENDING:
         raise Conflict(_l("This request has already been answered."))
-    row.status, row.decided_by_id, row.decided_at = MembershipStatus.DECLINED.value, actor.id, now or utcnow()
-    db.session.flush()
+    _claim(Membership, row, status=MembershipStatus.DECLINED.value, decided_by_id=actor.id,
+           decided_at=now or utcnow())
     audit(actor, "membership.decline", "membership", row.id, organization_id=row.organization_id,
           user_id=row.user_id)
     enqueue(row.user.email, "join_request_declined", locale=row.user.locale, user=row.user,
@@ -261,6 +275,32 @@ def set_contact(row: Membership, contact: bool, *, actor: User) -> Membership:
     return row
 
 
+def hand_over_contact(row: Membership, *, actor: Any = None, reason: str = "erasure") -> Membership | None:
+    """``row`` (a contact person) is going away for good (erasure): if it is the organisation's last
+    contact person and others remain, the longest-standing member (approved first) becomes the
+    contact person and is told by mail. Erasure is the person's right and is never refused for
+    this; the organisation must still have someone who can answer join requests. Returns the
+    promoted membership, or None when nothing had to change."""
+    if row.status != APPROVED or row.role != CONTACT or _other_contacts(row) > 0:
+        return None
+    successor = db.session.scalar(
+        select(Membership).join(User, User.id == Membership.user_id)
+        .where(Membership.organization_id == row.organization_id, Membership.status == APPROVED,
+               Membership.id != row.id, User.active.is_(True))
+        .order_by(Membership.decided_at.is_(None), Membership.decided_at, Membership.requested_at, Membership.id)
+        .limit(1))
+    if successor is None:
+        return None
+    successor.role = CONTACT
+    db.session.flush()
+    audit(actor, "membership.contact", "membership", successor.id, organization_id=successor.organization_id,
+          user_id=successor.user_id, reason=reason)
+    user = successor.user
+    enqueue(user.email, "membership_contact_promoted", locale=user.locale, user=user, org=successor.organization,
+            link=external_url("my_organisation.index"))
+    return successor
+
+
 # --- proposed organisations --------------------------------------------------------------------
 
 def propose_organization(user: User, raw: dict[str, Any], *, now: datetime | None = None) -> OrganizationProposal:
@@ -295,11 +335,17 @@ def approve_proposal(proposal: OrganizationProposal, *, actor: User,
     """Staff approve: the organisation is created and the proposer becomes its contact person."""
     _pending_proposal(proposal, actor)
     now = now or utcnow()
-    org = create_organization(OrganizationData(name=proposal.name, email=proposal.email,
-                                               business_id=proposal.business_id, district=proposal.district),
-                              actor=actor)
-    proposal.status, proposal.organization_id = ProposalStatus.APPROVED.value, org.id
-    proposal.decided_by_id, proposal.decided_at = actor.id, now
+    _claim(OrganizationProposal, proposal, status=ProposalStatus.APPROVED.value, decided_by_id=actor.id,
+           decided_at=now)
+    data = OrganizationData(name=proposal.name, email=proposal.email, business_id=proposal.business_id,
+                            district=proposal.district)
+    try:
+        with db.session.begin_nested():  # the unique Y-tunnus is the last word when two approve at once
+            org = create_organization(data, actor=actor)
+    except IntegrityError:
+        raise Conflict(_l("An organisation with this business ID was added meanwhile: decline this proposal "
+                          "and ask the proposer to join that organisation."), field="business_id") from None
+    proposal.organization_id = org.id
     proposer = proposal.proposer
     if proposer.organization_id is None and proposer.active:
         row = membership_of(proposer, org.id) or Membership(user_id=proposer.id, organization_id=org.id)
@@ -320,9 +366,8 @@ def decline_proposal(proposal: OrganizationProposal, *, actor: User, note: str |
     note = (note or "").strip() or None
     if note and len(note) > 1000:
         raise ValidationError(_l("At most 1000 characters."), field="note")
-    proposal.status, proposal.decision_note = ProposalStatus.DECLINED.value, note
-    proposal.decided_by_id, proposal.decided_at = actor.id, now or utcnow()
-    db.session.flush()
+    _claim(OrganizationProposal, proposal, status=ProposalStatus.DECLINED.value, decision_note=note,
+           decided_by_id=actor.id, decided_at=now or utcnow())
     audit(actor, "organization_proposal.decline", "organization_proposal", proposal.id)
     proposer = proposal.proposer
     enqueue(proposer.email, "organization_proposal_declined", locale=proposer.locale, user=proposer,

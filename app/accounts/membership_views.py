@@ -118,6 +118,10 @@ def make_member(membership_id: int):
 @bp.get("/organisation-requests")
 @role_required("staff")
 def queue():
+    return _queue_page()
+
+
+def _queue_page(status: int = 200):
     proposals = db.session.scalars(
         select(OrganizationProposal).where(OrganizationProposal.status == ProposalStatus.PENDING)
         .options(db.joinedload(OrganizationProposal.proposer))
@@ -132,7 +136,7 @@ def queue():
         .join(Organization, Organization.id == Membership.organization_id)
         .where(Membership.status == MembershipStatus.PENDING, ~has_contact)
         .order_by(Membership.requested_at, Membership.id).limit(200)).all()
-    return render_template("signup/queue.html", proposals=proposals, requests=requests, form=ButtonForm())
+    return render_template("signup/queue.html", proposals=proposals, requests=requests, form=ButtonForm()), status
 
 
 @bp.post("/organisation-proposals/<int:org_proposal_id>/approve")
@@ -144,6 +148,8 @@ def approve_proposal(org_proposal_id: int):
         if result.ok:
             flash(_("The organisation %(name)s was added and %(person)s is its contact person.",
                     name=proposal.name, person=proposal.proposer.display_name), "success")
+        else:  # already answered, or the Y-tunnus was taken meanwhile: the queue, with the reason
+            return _queue_page(result.status)
     return redirect(url_for("memberships.queue"))
 
 

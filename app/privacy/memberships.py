@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.membership import hand_over_contact
 from app.accounts.membership_models import Membership, OrganizationProposal, PendingSignup
 from app.extensions import db
 from app.privacy.registry import PersonalDataSource, Subject, iso, register_source
@@ -47,8 +48,12 @@ def export(subject: Subject) -> dict[str, Any]:
 
 def erase(subject: Subject, *, actor: Any, now: datetime) -> int:
     """Delete them: a membership means nothing without the person (the audit trail keeps the
-    decisions by id). An organisation may be left without a contact person; staff name one."""
-    rows: list[Any] = [*_memberships(subject), *_proposals(subject), *_pending(subject)]
+    decisions by id). An organisation whose last contact person this was, and that still has
+    members, gets its longest-standing member as contact person (told by mail)."""
+    memberships = _memberships(subject)
+    for row in memberships:
+        hand_over_contact(row, actor=actor)
+    rows: list[Any] = [*memberships, *_proposals(subject), *_pending(subject)]
     for row in rows:
         db.session.delete(row)
     return len(rows)

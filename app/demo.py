@@ -71,7 +71,7 @@ def load_demo_data() -> None:
     _load_guidance()
     from app.demo_history import load_demo_history
 
-    load_demo_history()  # past meetings: attendance, feedback, topics (issue 17)
+    load_demo_history([row[0] for row in DEMO_ORGANIZATIONS])  # past meetings: attendance, feedback, topics (issue 17)
     for loader in EXTRA_LOADERS:
         loader()
     from app.records.demo import load_records_demo; load_records_demo()  # noqa: E702  (records and materials)

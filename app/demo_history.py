@@ -13,6 +13,7 @@ feedback invitations by mail. Idempotent: nothing is added when the series alrea
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -23,7 +24,7 @@ from app.extensions import db
 
 HISTORY_TITLE_FI = "Järjestöjen ja kaupungin syysverkosto"
 
-# (name, email, organisation index in app.demo.DEMO_ORGANIZATIONS or None, locale)
+# (name, email, index in the organisation names given to load_demo_history or None, locale)
 PEOPLE = [
     ("Niko Järvinen", "ngo@kohtaamo.example", 0, "fi"),
     ("Sofia Nyström", "forening@kohtaamo.example", 3, "sv"),
@@ -83,7 +84,7 @@ def _past_month_days(today: date, months: int = 4) -> list[date]:
     return sorted(days)
 
 
-def load_demo_history(now: datetime | None = None) -> None:
+def load_demo_history(organisation_names: Sequence[str], now: datetime | None = None) -> None:
     """Add the past series with its attendance, feedback and topics (idempotent)."""
     from app.feedback.models import FeedbackQuestion, TopicProposal, TopicVote
     from app.feedback.services import ensure_form
@@ -95,9 +96,7 @@ def load_demo_history(now: datetime | None = None) -> None:
     staff = db.session.scalar(select(User).where(User.email == "staff@kohtaamo.example"))
     if staff is None:
         return
-    from app.demo import DEMO_ORGANIZATIONS
-
-    orgs = [db.session.scalar(select(Organization).where(Organization.name == row[0])) for row in DEMO_ORGANIZATIONS]
+    orgs = [db.session.scalar(select(Organization).where(Organization.name == name)) for name in organisation_names]
     users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_([p[1] for p in PEOPLE])))}
     now = now or datetime.now(timezone.utc)
     themes = {t.key: t for t in meetings.ensure_default_themes()}

@@ -8,22 +8,11 @@ for), URL-safe base64. Verification recomputes the MAC and compares with ``hmac.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 
-from flask import current_app
-
 from app.accounts.models import User
+from app.core.signed_links import mac as _mac
 from app.extensions import db
-
-_MAC_BYTES = 24  # 192 bits
-
-
-def _mac(message: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()[:_MAC_BYTES]
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def _personal_message(user: User) -> str:

@@ -15,10 +15,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.core.actions import act
 from app.core.confirm import Confirmation, confirm_page, confirmed
 from app.accounts.models import User
 from app.calendar import feeds, services, tokens
 from app.core.dates import parse_day
+from app.core.urls import external_url
 from app.core.i18n import localized
 from app.extensions import db
 from app.meetings.models import MeetingSeries
@@ -29,14 +31,9 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 PUBLIC_MAX_AGE = 300
 
 
-def absolute(path: str) -> str:
-    """An absolute URL on the public site (feeds are subscribed to from elsewhere)."""
-    return current_app.config["BASE_URL"] + path
-
-
 def personal_feed_url(user: User) -> str:
     """The https URL of ``user``'s personal feed."""
-    return absolute(url_for("calendar.personal_feed", token=tokens.personal_feed_token(user)))
+    return external_url("calendar.personal_feed", token=tokens.personal_feed_token(user))
 
 
 @bp.app_template_global()
@@ -157,11 +154,11 @@ def index():
     spaces = db.session.scalars(select(Space).order_by(Space.name)).all()
     staff_links = {}
     if current_user.is_authenticated and current_user.is_staff:
-        staff_links = {space.id: absolute(url_for("calendar.space_feed", space_id=space.id,
-                                                  token=tokens.space_staff_token(current_user, space.id)))
+        staff_links = {space.id: external_url("calendar.space_feed", space_id=space.id,
+                                              token=tokens.space_staff_token(current_user, space.id))
                        for space in spaces}
     return render_template("calendar/index.html", series=series, spaces=spaces, staff_links=staff_links,
-                           absolute=absolute)
+                           external_url=external_url)
 
 
 @bp.post("/feed/renew")
@@ -176,7 +173,6 @@ def renew_feed():
                             "updates until you subscribe to the new address. Staff links to space calendars change "
                             "too.")],
             back_label=_("Keep the current address")))
-    services.renew_feed_token(current_user, actor=current_user)
-    db.session.commit()
+    act(lambda: services.renew_feed_token(current_user, actor=current_user))
     flash(_("Your calendar feed has a new address. The old address no longer works."), "success")
     return redirect(url_for("accounts.profile") + "#calendar-feed-heading")

@@ -26,5 +26,10 @@ def external_url(endpoint: str, **values) -> str:
     """
     from flask import current_app
 
-    adapter = current_app.url_map.bind("kohtaamo.invalid", url_scheme="https")
+    # One bound adapter per app (binding costs more than building); it only builds paths, so
+    # the host it is bound to never shows, and BASE_URL is read on every call.
+    adapter = current_app.extensions.get("kohtaamo_url_adapter")
+    if adapter is None:
+        adapter = current_app.extensions["kohtaamo_url_adapter"] = current_app.url_map.bind(
+            "kohtaamo.invalid", url_scheme="https")
     return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)

@@ -83,8 +83,7 @@ def unsubscribe(token: str):
     if claim is None:
         return render_template("subscriptions/unsubscribe.html", invalid=True, token=token), 404
     if request.method == "POST":
-        services.unsubscribe_by_token(claim)
-        db.session.commit()
+        act(lambda: services.unsubscribe_by_token(claim))
         return render_template("subscriptions/unsubscribe.html", done=True, token=token)
     subscriptions = services.claimed_subscriptions(claim)
     return render_template("subscriptions/unsubscribe.html", subscriptions=subscriptions, token=token,

@@ -14,7 +14,7 @@ from app.core.confirm import Confirmation, confirm_page, confirmed
 from app.core.i18n import current_language
 from app.core.types import utcnow
 from app.errors import DomainError
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.meetings.services import list_themes
 from app.subscriptions import services
 from app.subscriptions.forms import SubscriptionForm

@@ -31,7 +31,7 @@ from tests.e2e.conftest import DESKTOP, TIMEOUT_MS
 from tests.e2e.helpers import _catalogue, exact, gettext_for, mail_link
 from tests.e2e.test_oidc_sign_in import oidc_live_server  # noqa: F401 — the app with the provider configured
 from tests.oidc.fixtures import LABELS
-from tests.unit.subscriptions.helpers import theme_id
+
 
 pytestmark = pytest.mark.e2e
 
@@ -249,7 +249,7 @@ COLLEAGUES = [("Aino Aaltonen", "aino@kallio.example"), ("Bertil Berg", "bertil@
 
 def test_sign_up_join_subscribe_digest_group_and_reminder(app, make, new_page, browser_login, runner, mailbox, look):
     _ = gettext_for("fi")
-    theme = theme_id(app)
+    theme = make.default_theme().id
     org = make.organization(name="Kallion Kotiseutuyhdistys ry", business_id="0201256-6")
     contact = make.user("ngo", organization=org, name="Niko Järvinen", email="niko@kallio.example")
     staff = make.user("staff")
@@ -288,7 +288,7 @@ def oidc_new_page(browser, oidc_live_server):  # noqa: F811
 def test_the_same_after_signing_in_through_the_openid_provider(app, make, oidc_new_page, oidc_live_server,  # noqa: F811
                                                                browser_login, runner, mailbox, look):
     _ = gettext_for("fi")
-    theme = theme_id(app)
+    theme = make.default_theme().id
     org = make.organization(name="Vallilan Vapaaehtoiset ry", business_id="0201256-6")
     contact = make.user("ngo", organization=org, name="Veera Vallila", email="veera@vallila.example")
     staff = make.user("staff")

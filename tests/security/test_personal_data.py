@@ -64,7 +64,7 @@ def test_crawl_is_not_vacuous(app, world, make):
     registrant = make.user("ngo", email=SECRET_EMAIL)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(registrant.id)
+        session["_user_id"] = registrant.get_id()
         session["_fresh"] = True
     assert SECRET_NEEDS in client.get("/privacy/my-data/export.json").get_data(as_text=True)
 

@@ -72,7 +72,7 @@ def test_visitor_registers_without_an_account_and_cancels_by_the_mail_link(new_p
     axe_check(page)
     screenshot(page, "registration-cancel-fi")
     page.get_by_role("button", name=_("Yes, cancel the registration")).click()
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.locator(".flashes[role=status]")).to_contain_text(
         _("Your registration was cancelled. A confirmation was sent by email."))
     expect(page.get_by_role("link", name=_("Cancel my registration"))).to_have_count(0)
     assert outbox(kind="registration_cancelled", recipient="maija@kontula.example")
@@ -123,7 +123,7 @@ def test_ngo_member_registers_in_swedish_and_cancels_from_my_registrations(new_p
     expect(page.get_by_role("heading", level=1)).to_have_text(_("Cancel registration"))
     axe_check(page)
     page.get_by_role("button", name=_("Yes, cancel the registration")).click()
-    expect(page.get_by_role("status")).to_contain_text(_("The registration was cancelled."))
+    expect(page.locator(".flashes[role=status]")).to_contain_text(_("The registration was cancelled."))
     expect(row).to_contain_text(_("Cancelled"))
     expect(row.get_by_role("link", name=re.compile(re.escape(_("Cancel"))))).to_have_count(0)
     axe_check(page)

@@ -1,12 +1,12 @@
 """Sign-up pages: create an account, confirm the address, ask to join or propose an organisation."""
 from __future__ import annotations
 
-import hashlib
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
+from app.accounts.rate_limits import account_key, account_limit, login_limit
 from app.accounts import membership, signup
 from app.accounts.membership_models import Membership
 from app.accounts.models import Organization
@@ -20,24 +20,12 @@ from app.extensions import db, limiter
 bp = Blueprint("signup", __name__)
 
 
-def _login_limit() -> str:
-    """Sign-ups are limited like logins: per client address…"""
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _account_limit() -> str:
-    """…and per address signed up, from any client."""
-    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
-
-
-def _account_key() -> str:
-    email = request.form.get("email", "")
-    return "signup:" + hashlib.sha256(" ".join(email.split()).lower().encode()).hexdigest()
+_account_key = account_key("signup")
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(account_limit, key_func=_account_key, methods=["POST"])
 def signup_page():
     if current_user.is_authenticated:
         return redirect(url_for("signup.join"))
@@ -60,8 +48,8 @@ def check_email():
 
 
 @bp.route("/signup/resend", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(account_limit, key_func=_account_key, methods=["POST"])
 def resend():
     form = ResendForm()
     if form.validate_on_submit():

@@ -1,13 +1,13 @@
 """Login, logout, password reset and the profile page (language, API tokens, calendar feed)."""
 from __future__ import annotations
 
-import hashlib
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from app.accounts.rate_limits import account_key, account_limit, login_limit
 from app.accounts import services
 from app.accounts.forms import ForgotPasswordForm, LanguageForm, LoginForm, ResetPasswordForm, TokenForm
 from app.accounts.models import ApiToken, User
@@ -22,18 +22,7 @@ from app.core.web_safety import safe_next
 bp = Blueprint("accounts", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _account_limit() -> str:
-    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
-
-
-def _account_key() -> str:
-    """The account a login or reset is aimed at, whatever address it comes from."""
-    email = request.form.get("email", "")
-    return "account:" + hashlib.sha256(" ".join(email.split()).lower().encode()).hexdigest()
+_account_key = account_key("account")
 
 
 def _failed(response) -> bool:
@@ -41,8 +30,8 @@ def _failed(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("pages.index"))
@@ -74,8 +63,8 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(account_limit, key_func=_account_key, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
